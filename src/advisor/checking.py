@@ -1,0 +1,221 @@
+"""Cross references across the KB: ids, fields, vocabularies, articles, rules that can never fire."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from . import conditions as cnd
+from .fields import FieldSpec, model_fields
+from .loading import Document, Problem, did_you_mean
+from .models import Instrument, Rule, Situation
+
+if TYPE_CHECKING:
+    from .knowledge import KnowledgeBase
+
+PLACEHOLDER = re.compile(r"\{([a-z_.]+)\}")
+SITUATION_FIELDS = model_fields(Situation)
+INSTRUMENT_FIELDS = model_fields(Instrument, skip=("source", "sources"))
+
+
+def derived_facts(kb: "KnowledgeBase") -> dict[str, Rule]:
+    return {r.derive.fact: r for r in kb.rules if r.derive}
+
+
+def situation_scope(kb: "KnowledgeBase") -> dict[str, FieldSpec]:
+    scope = dict(SITUATION_FIELDS)
+    for fact in derived_facts(kb):
+        scope[f"derived.{fact}"] = FieldSpec(f"derived.{fact}", "any")
+    return scope
+
+
+def instrument_scope(kb: "KnowledgeBase") -> dict[str, FieldSpec]:
+    scope = dict(INSTRUMENT_FIELDS)
+    scope["id"] = FieldSpec("id", "scalar", tuple(i.id for i in kb.instruments))
+    return scope
+
+
+def check(kb: "KnowledgeBase", rules_in_files) -> list[Problem]:
+    problems: list[Problem] = []
+    problems += _duplicates(kb, rules_in_files)
+    problems += _glossary(kb)
+    problems += _articles(kb)
+    for rule in kb.rules:
+        problems += check_rule(kb, rule)
+    problems += _questions(kb)
+    return sorted(problems)
+
+
+def _duplicates(kb, rules_in_files) -> list[Problem]:
+    problems = []
+    for file, items in (("instruments.yaml", kb.instruments), ("glossary.yaml", kb.glossary)):
+        doc = kb.docs[file]
+        seen: set[str] = set()
+        for index, raw in enumerate(doc.data):
+            if isinstance(raw, dict) and raw.get("id") in seen:
+                problems.append(doc.problem((index, "id"), f"duplicate id '{raw['id']}'"))
+            elif isinstance(raw, dict):
+                seen.add(raw.get("id"))
+    counts = Counter(rule_id for _, _, rule_id in rules_in_files)
+    first: dict[str, str] = {}
+    for doc, index, rule_id in rules_in_files:
+        where = f"{doc.file}:{doc.line((index, 'id'))}"
+        if counts[rule_id] > 1 and rule_id in first:
+            problems.append(doc.problem((index, "id"), f"duplicate rule id '{rule_id}' (first at {first[rule_id]})"))
+        first.setdefault(rule_id, where)
+    return problems
+
+
+def _glossary(kb) -> list[Problem]:
+    doc = kb.docs["glossary.yaml"]
+    ids = {t.id for t in kb.glossary}
+    problems = []
+    for index, term in enumerate(kb.glossary):
+        for j, other in enumerate(term.see_also):
+            if other not in ids:
+                problems.append(doc.problem((index, "see_also", j),
+                                            f"term '{term.id}': unknown term '{other}'{did_you_mean(other, ids)}"))
+    return problems
+
+
+def _articles(kb) -> list[Problem]:
+    doc = kb.docs["legal.yaml"]
+    ids = {a.id for a in kb.legal.articles}
+    problems = []
+    for index, row in enumerate(kb.legal.thresholds):
+        for j, article in enumerate(row.source.articles):
+            if article not in ids:
+                problems.append(doc.problem(("thresholds", index, "source", "articles", j),
+                                            f"unknown article '{article}'{did_you_mean(article, ids)}"))
+    return problems
+
+
+def _leaf_problems(leaf: cnd.Leaf, scope: dict[str, FieldSpec], kb, allow_refs: bool) -> list[tuple[tuple, str]]:
+    spec = scope.get(leaf.field)
+    if spec is None:
+        return [(leaf.path[:-1] if leaf.path[-1] in cnd.OPS else leaf.path,
+                 f"unknown field '{leaf.field}'{did_you_mean(leaf.field, scope)}")]
+    if leaf.op not in spec.ops:
+        return [(leaf.path, f"operator '{leaf.op}' does not fit field '{leaf.field}' ({spec.shape}); "
+                            f"use one of: {', '.join(sorted(spec.ops))}")]
+    value = leaf.value
+    if isinstance(value, cnd.Ref):
+        if not allow_refs:
+            return [(leaf.path, "references ('$instrument.', '$fact.') are only allowed in a rule's 'when'")]
+        if value.scope == "instrument" and value.name not in INSTRUMENT_FIELDS and value.name != "id":
+            return [(leaf.path, f"unknown instrument attribute '{value.name}'"
+                                f"{did_you_mean(value.name, INSTRUMENT_FIELDS)}")]
+        if value.scope == "fact" and value.name not in derived_facts(kb):
+            return [(leaf.path, f"no rule derives the fact '{value.name}'"
+                                f"{did_you_mean(value.name, derived_facts(kb))}")]
+        return []
+    values = value if isinstance(value, tuple) else (value,)
+    if leaf.op == "exists":
+        return []
+    problems = []
+    for v in values:
+        if spec.allowed is not None and v not in spec.allowed:
+            problems.append((leaf.path, f"'{leaf.field}': unknown value '{v}'{did_you_mean(v, spec.allowed)}; "
+                                        f"expected one of: {', '.join(map(str, spec.allowed))}"))
+        elif spec.shape == "number" and not isinstance(v, (int, float)) or \
+                spec.shape == "bool" and not isinstance(v, bool):
+            problems.append((leaf.path, f"'{leaf.field}' expects a {spec.shape}, not '{v}'"))
+    return problems
+
+
+def _derived_placement(cond, path_ok: bool = True) -> list[tuple[tuple, str]]:
+    """Derived facts are separate facts in the network: only a plain conjunction can join them."""
+    if isinstance(cond, cnd.Leaf):
+        if cond.field.startswith("derived.") and not path_ok:
+            return [(cond.path, f"'{cond.field}' may only appear directly under 'when' or its 'all' "
+                                "(not inside 'any' or 'not'): derive the opposite fact instead")]
+        return []
+    if isinstance(cond, cnd.All):
+        return [p for item in cond.items for p in _derived_placement(item, path_ok)]
+    items = cond.items if isinstance(cond, cnd.Any_) else (cond.item,)
+    return [p for item in items for p in _derived_placement(item, False)]
+
+
+def parse_rule(rule: Rule):
+    when = cnd.parse(rule.when, ("when",)) if rule.when is not None else None
+    selector = cnd.parse(rule.instruments, ("instruments",)) if rule.instruments is not None else None
+    return when, selector
+
+
+def check_rule(kb, rule: Rule) -> list[Problem]:
+    doc, base = kb.rule_docs[rule.id]
+    label = f"rule '{rule.id}': "
+    found: list[tuple[tuple, str]] = []
+    try:
+        when, selector = parse_rule(rule)
+    except cnd.ConditionError as err:
+        return [doc.problem(base + err.path, label + err.message)]
+    if when is None and rule.kind != "caveat" and not (rule.derive and rule.derive.from_table):
+        found.append((("kind",), f"a '{rule.kind}' rule needs 'when'"))
+    scope = situation_scope(kb)
+    if when is not None:
+        for leaf in cnd.walk(when):
+            found += _leaf_problems(leaf, scope, kb, allow_refs=True)
+        found += _derived_placement(when)
+    if selector is not None:
+        iscope = instrument_scope(kb)
+        leaves = list(cnd.walk(selector))
+        leaf_found = [p for leaf in leaves for p in _leaf_problems(leaf, iscope, kb, allow_refs=False)]
+        found += leaf_found
+        if not leaf_found and not matching_instruments(kb, selector):
+            found.append((("instruments",), "can never fire: no instrument matches 'instruments'"))
+    for article in rule.source.articles:
+        if kb.article(article) is None:
+            found.append((("source", "articles"), f"unknown article '{article}'"
+                                                  f"{did_you_mean(article, [a.id for a in kb.legal.articles])}"))
+    for name in PLACEHOLDER.findall(rule.text or ""):
+        if name != "instrument" and name not in SITUATION_FIELDS and name.removeprefix("derived.") not in \
+                derived_facts(kb):
+            found.append((("text",), f"unknown placeholder '{{{name}}}' in 'text'"))
+    if rule.derive and rule.derive.from_table and not kb.legal.thresholds:
+        found.append((("derive",), "can never fire: the table 'eu_thresholds' is empty"))
+    return [doc.problem(base + path, label + message) for path, message in found]
+
+
+def matching_instruments(kb, selector) -> list[Instrument]:
+    if selector is None:
+        return list(kb.instruments)
+    return [i for i in kb.instruments if cnd.evaluate(selector, lambda f, i=i: _attr(i, f)) is True]
+
+
+def _attr(instrument: Instrument, field: str):
+    return instrument.attribute(field)
+
+
+def _questions(kb) -> list[Problem]:
+    doc: Document = kb.docs["questions.yaml"]
+    problems = []
+    steps = {s.id for s in kb.questionnaire.steps}
+    seen: set[str] = set()
+    for index, question in enumerate(kb.questionnaire.questions):
+        path = ("questions", index)
+        spec = SITUATION_FIELDS.get(question.field)
+        if spec is None:
+            problems.append(doc.problem(path + ("field",), f"unknown situation field '{question.field}'"
+                                                          f"{did_you_mean(question.field, SITUATION_FIELDS)}"))
+            continue
+        if question.field in seen:
+            problems.append(doc.problem(path + ("field",), f"question for '{question.field}' asked twice"))
+        seen.add(question.field)
+        if question.step not in steps:
+            problems.append(doc.problem(path + ("step",), f"unknown step '{question.step}'{did_you_mean(question.step, steps)}"))
+        for j, option in enumerate(question.options):
+            if spec.allowed is not None and option.value not in spec.allowed:
+                problems.append(doc.problem(path + ("options", j, "value"),
+                                            f"'{question.field}': unknown value '{option.value}'"
+                                            f"{did_you_mean(option.value, spec.allowed)}"))
+        if question.show_if is not None:
+            try:
+                cond = cnd.parse(question.show_if, path + ("show_if",))
+            except cnd.ConditionError as err:
+                problems.append(doc.problem(err.path, err.message))
+                continue
+            for leaf in cnd.walk(cond):
+                problems += [doc.problem(p, m) for p, m in _leaf_problems(leaf, SITUATION_FIELDS, kb, False)]
+    return problems

@@ -1,0 +1,225 @@
+"""Turn validated rules into a durable_rules ruleset (its JSON form; no eval, no generated code).
+
+Instrument attributes are constants, so every condition on them is settled here: a rule
+whose `when` refers to `$instrument.x` is specialised per instrument, and instruments that
+end up with the same situation condition share one network rule. The network itself only
+ever matches the situation fact and derived facts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from . import conditions as cnd
+from .checking import SITUATION_FIELDS, matching_instruments, parse_rule
+from .models import Rule
+
+SITUATION = "s"   # value of the `t` attribute of the situation fact
+DERIVED = "d"     # ... and of derived facts
+FALSE = object()  # a condition that can never hold
+COMPARISONS = {"gte": "$gte", "lte": "$lte", "gt": "$gt", "lt": "$lt"}
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What one network rule stands for: a KB rule, and the instruments its effect lands on."""
+    name: str
+    rule: Rule
+    instruments: tuple[str, ...]
+    derived_value: Any = None
+    derived_label: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class CompiledRuleset:
+    definitions: dict[str, dict]   # durable rule name -> {"all": [...]} (action added by the engine)
+    effects: dict[str, Effect]
+
+
+def day(value: dt.date) -> int:
+    """Dates become yyyymmdd integers: durable_rules compares numbers, not dates."""
+    return value.year * 10000 + value.month * 100 + value.day
+
+
+def _literal(field: str, value: Any) -> Any:
+    if SITUATION_FIELDS.get(field) and SITUATION_FIELDS[field].shape == "date" and isinstance(value, dt.date):
+        return day(value)
+    return value
+
+
+def _all(parts: list) -> Any:
+    parts = [p for p in parts if p is not True]
+    if any(p is FALSE for p in parts):
+        return FALSE
+    if not parts:
+        return True
+    return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+def _any(parts: list) -> Any:
+    if any(p is True for p in parts):
+        return True
+    parts = [p for p in parts if p is not FALSE]
+    if not parts:
+        return FALSE
+    return parts[0] if len(parts) == 1 else {"$or": parts}
+
+
+class _Builder:
+    """Compiles one (instrument-bound) `when` into durable patterns."""
+
+    def __init__(self) -> None:
+        self.derived: dict[str, dict] = {}   # fact name -> alias and pattern
+
+    def alias(self, fact: str) -> str:
+        if fact not in self.derived:
+            self.derived[fact] = {"alias": f"d{len(self.derived)}", "conds": []}
+        return self.derived[fact]["alias"]
+
+    def expr(self, cond) -> Any:
+        if isinstance(cond, cnd.All):
+            return _all([self.expr(item) for item in cond.items])
+        if isinstance(cond, cnd.Any_):
+            return _any([self.expr(item) for item in cond.items])
+        if isinstance(cond, cnd.Not):
+            return self.expr(cnd.negate(cond.item))
+        if cond.field.startswith("derived."):
+            fact = cond.field.removeprefix("derived.")
+            self.alias(fact)
+            self.derived[fact]["conds"].append(self.leaf("value", cond))
+            return True
+        return self.leaf(cond.field, cond)
+
+    def leaf(self, field: str, leaf: cnd.Leaf) -> Any:
+        op, value = leaf.op, leaf.value
+        if isinstance(value, cnd.Ref):
+            value = {self.alias(value.name): "value"}
+        elif isinstance(value, tuple):
+            value = tuple(_literal(leaf.field, v) for v in value)
+        else:
+            value = _literal(leaf.field, value)
+        spec = SITUATION_FIELDS.get(leaf.field)
+        vocabulary = set(spec.allowed) if spec and spec.allowed else None
+        if op == "exists":
+            return {"$ex": {field: 1}} if value else {"$nex": {field: 1}}
+        if op == "equals":
+            return {field: value}
+        if op == "not_equals":
+            return {"$neq": {field: value}}
+        if op == "in":
+            return _any([{field: v} for v in value])
+        if op == "not_in":
+            if vocabulary is not None and vocabulary <= set(value):
+                return FALSE
+            return _all([{"$ex": {field: 1}}] + [{"$neq": {field: v}} for v in value])
+        if op == "contains":
+            return {"$iany": {field: {"$i": value}}}
+        if op == "contains_all":
+            return _all([{"$iany": {field: {"$i": v}}} for v in value])
+        if op == "contains_any":
+            if not value:
+                return FALSE
+            inner = _any([{"$i": v} for v in value])
+            return {"$iany": {field: inner}}
+        if op == "contains_none":
+            if not value:
+                return {"$ex": {field: 1}}
+            inner = _all([{"$neq": {"$i": v}} for v in value])
+            return {"$iall": {field: inner}}
+        return {COMPARISONS[op]: {field: value}}
+
+    def patterns(self, when) -> Any:
+        body = self.expr(when) if when is not None else True
+        if body is FALSE:
+            return FALSE
+        result = []
+        for fact, info in self.derived.items():
+            conds = _all([{"t": DERIVED}, {"name": fact}] + info["conds"])
+            if conds is FALSE:
+                return FALSE
+            result.append({info["alias"]: conds})
+        result.append({"m": _all([{"t": SITUATION}, body])})
+        return result
+
+
+def _threshold_rows(kb, rule: Rule, when) -> list[tuple[list, Any, str]]:
+    rows = []
+    for row in kb.legal.thresholds:
+        conds = [cnd.Leaf("contract_type", "in", row.contract_types, ()),
+                 cnd.Leaf("reference_date", "gte", row.valid_from, ()),
+                 cnd.Leaf("reference_date", "lte", row.valid_to, ())]
+        if set(row.authorities) != {"centraal", "decentraal"}:
+            conds.append(cnd.Leaf("contracting_authority", "in", row.authorities, ()))
+        whole = cnd.All(tuple(conds) + ((when,) if when is not None else ()))
+        label = f"{rule.derive.label}: {row.label}, € {row.amount_eur:,} (geldig {row.valid_from} t/m {row.valid_to})"
+        rows.append((_Builder().patterns(whole), row.amount_eur, label.replace(",", ".")))
+    return rows
+
+
+def compile_rules(kb) -> CompiledRuleset:
+    definitions: dict[str, dict] = {}
+    effects: dict[str, Effect] = {}
+
+    def add(name: str, patterns, effect: Effect) -> None:
+        definitions[name] = {"all": patterns}
+        effects[name] = effect
+
+    for rule in kb.rules:
+        when, selector = parse_rule(rule)
+        if rule.kind == "derive" and rule.derive.from_table:
+            for n, (patterns, value, label) in enumerate(_threshold_rows(kb, rule, when)):
+                if patterns is not FALSE:
+                    add(f"{rule.id}#{n}", patterns, Effect(f"{rule.id}#{n}", rule, (), value, label))
+            continue
+        if rule.kind == "derive" or rule.general:
+            patterns = _Builder().patterns(when)
+            if patterns is not FALSE:
+                add(rule.id, patterns, Effect(rule.id, rule, (), rule.derive.value if rule.derive else None,
+                                              rule.derive.label if rule.derive else None))
+            continue
+        groups: dict[str, tuple[Any, list[str]]] = {}
+        for instrument in matching_instruments(kb, selector):
+            bound = cnd.bind(when, lambda ref, i=instrument: i.attribute(ref.name)) if when is not None else None
+            patterns = _Builder().patterns(bound)
+            if patterns is FALSE:
+                continue
+            key = json.dumps(patterns, sort_keys=True)
+            groups.setdefault(key, (patterns, []))[1].append(instrument.id)
+        for n, (patterns, ids) in enumerate(groups.values()):
+            name = rule.id if len(groups) == 1 else f"{rule.id}#{n}"
+            add(name, patterns, Effect(name, rule, tuple(ids)))
+    return CompiledRuleset(definitions, effects)
+
+
+def situation_fact(values: dict[str, Any]) -> dict[str, Any]:
+    """The situation as the network sees it: unknown fields left out, dates as numbers."""
+    fact: dict[str, Any] = {"t": SITUATION}
+    for field, value in values.items():
+        if value is None or value == ():
+            continue
+        fact[field] = day(value) if isinstance(value, dt.date) else list(value) if isinstance(value, tuple) else value
+    return fact
+
+
+def unfireable(kb, compiled: CompiledRuleset) -> list:
+    """Rules that left nothing in the network: their conditions contradict for every instrument."""
+    present = {effect.rule.id for effect in compiled.effects.values()}
+    problems = []
+    for rule in kb.rules:
+        if rule.id not in present:
+            doc, base = kb.rule_docs[rule.id]
+            problems.append(doc.problem(base + ("when",), f"rule '{rule.id}': can never fire: its conditions "
+                                                          "contradict each other for every instrument"))
+    derived_used = {leaf.field.removeprefix("derived.") for rule in kb.rules for cond in parse_rule(rule)
+                    if cond is not None for leaf in cnd.walk(cond) if leaf.field.startswith("derived.")}
+    derived_used |= {leaf.value.name for rule in kb.rules for cond in parse_rule(rule) if cond is not None
+                     for leaf in cnd.walk(cond) if isinstance(leaf.value, cnd.Ref) and leaf.value.scope == "fact"}
+    for rule in kb.rules:
+        if rule.derive and rule.derive.fact not in derived_used:
+            doc, base = kb.rule_docs[rule.id]
+            problems.append(doc.problem(base + ("derive",), f"rule '{rule.id}': no rule uses the derived fact "
+                                                            f"'{rule.derive.fact}'"))
+    return problems

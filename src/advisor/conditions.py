@@ -1,0 +1,196 @@
+"""The condition language shared by rules (`when`, `instruments`) and questions (`show_if`).
+
+    cond := {all: [cond, ...]} | {any: [cond, ...]} | {not: cond} | {FIELD: value} | {FIELD: {OP: value}}
+
+A mapping with several FIELD keys means all of them. A missing situation field is
+"unknown": a condition on it is neither true nor false, so the rule does not fire, and
+`not` keeps that (the negation of `phase: x` is "phase is known and is not x").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Optional, Union
+
+OPS = ("equals", "not_equals", "in", "not_in", "contains", "contains_any", "contains_all", "contains_none",
+       "gte", "lte", "gt", "lt", "exists")
+LIST_OPS = {"contains", "contains_any", "contains_all", "contains_none", "exists"}
+SCALAR_OPS = {"equals", "not_equals", "in", "not_in", "exists"}
+NUMBER_OPS = {"gte", "lte", "gt", "lt", "equals", "exists"}
+MULTI = {"in", "not_in", "contains_any", "contains_all", "contains_none"}
+COMPLEMENT = {"equals": "not_equals", "not_equals": "equals", "in": "not_in", "not_in": "in",
+              "contains_any": "contains_none", "contains_none": "contains_any", "gte": "lt", "lt": "gte",
+              "lte": "gt", "gt": "lte"}
+INSTRUMENT_REF = "$instrument."
+FACT_REF = "$fact."
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A value taken from the instrument (`$instrument.phases`) or a derived fact (`$fact.eu_drempel`)."""
+    scope: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Leaf:
+    field: str
+    op: str
+    value: Any
+    path: tuple
+
+
+@dataclass(frozen=True)
+class All:
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Any_:
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Not:
+    item: Any
+
+
+Cond = Union[Leaf, All, Any_, Not]
+
+
+class ConditionError(Exception):
+    def __init__(self, path: tuple, message: str):
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+
+def parse(raw: Any, path: tuple = ()) -> Cond:
+    """Turn YAML data into a condition tree; raise ConditionError with the path of the fault."""
+    if not isinstance(raw, dict) or not raw:
+        raise ConditionError(path, "a condition must be a non-empty mapping (a field, 'all', 'any' or 'not')")
+    parts = []
+    for key, value in raw.items():
+        where = path + (key,)
+        if key in ("all", "any"):
+            if not isinstance(value, list) or not value:
+                raise ConditionError(where, f"'{key}' takes a non-empty list of conditions")
+            items = tuple(parse(item, where + (i,)) for i, item in enumerate(value))
+            parts.append(All(items) if key == "all" else Any_(items))
+        elif key == "not":
+            parts.append(Not(parse(value, where)))
+        elif isinstance(value, dict):
+            if not value:
+                raise ConditionError(where, f"no operator given for '{key}'")
+            for op, operand in value.items():
+                if op not in OPS:
+                    from .loading import did_you_mean
+                    raise ConditionError(where + (op,), f"unknown operator '{op}'{did_you_mean(op, OPS)}; "
+                                                        f"expected one of: {', '.join(OPS)}")
+                parts.append(Leaf(key, op, _operand(op, operand, where + (op,)), where + (op,)))
+        else:
+            parts.append(Leaf(key, "equals", _operand("equals", value, where), where))
+    return parts[0] if len(parts) == 1 else All(tuple(parts))
+
+
+def _operand(op: str, value: Any, path: tuple) -> Any:
+    if isinstance(value, str) and value.startswith(INSTRUMENT_REF):
+        return Ref("instrument", value[len(INSTRUMENT_REF):])
+    if isinstance(value, str) and value.startswith(FACT_REF):
+        return Ref("fact", value[len(FACT_REF):])
+    if op in MULTI:
+        if not isinstance(value, list):
+            raise ConditionError(path, f"'{op}' takes a list of values")
+        return tuple(value)
+    if op == "exists" and not isinstance(value, bool):
+        raise ConditionError(path, "'exists' takes true or false")
+    if isinstance(value, (list, dict)):
+        raise ConditionError(path, f"'{op}' takes a single value")
+    return value
+
+
+def walk(cond: Cond):
+    """Every leaf of a condition, in order."""
+    if isinstance(cond, Leaf):
+        yield cond
+    elif isinstance(cond, (All, Any_)):
+        for item in cond.items:
+            yield from walk(item)
+    else:
+        yield from walk(cond.item)
+
+
+def negate(cond: Cond) -> Cond:
+    """Push a `not` down to the leaves (De Morgan), keeping 'unknown stays unknown'."""
+    if isinstance(cond, Not):
+        return cond.item
+    if isinstance(cond, All):
+        return Any_(tuple(negate(item) for item in cond.items))
+    if isinstance(cond, Any_):
+        return All(tuple(negate(item) for item in cond.items))
+    if cond.op == "exists":
+        return Leaf(cond.field, "exists", not cond.value, cond.path)
+    if cond.op == "contains":
+        return Leaf(cond.field, "contains_none", (cond.value,), cond.path)
+    if cond.op == "contains_all":
+        values = cond.value if isinstance(cond.value, tuple) else (cond.value,)
+        return Any_(tuple(Leaf(cond.field, "contains_none", (v,), cond.path) for v in values))
+    return Leaf(cond.field, COMPLEMENT[cond.op], cond.value, cond.path)
+
+
+def bind(cond: Cond, resolve: Callable[[Ref], Any]) -> Cond:
+    """Replace `$instrument.` references by the instrument's constant values."""
+    if isinstance(cond, Leaf):
+        if isinstance(cond.value, Ref) and cond.value.scope == "instrument":
+            value = resolve(cond.value)
+            if cond.op in MULTI:
+                value = tuple(value) if isinstance(value, (list, tuple)) else (value,)
+            return Leaf(cond.field, cond.op, value, cond.path)
+        return cond
+    if isinstance(cond, All):
+        return All(tuple(bind(item, resolve) for item in cond.items))
+    if isinstance(cond, Any_):
+        return Any_(tuple(bind(item, resolve) for item in cond.items))
+    return Not(bind(cond.item, resolve))
+
+
+def evaluate(cond: Cond, get: Callable[[str], Any]) -> Optional[bool]:
+    """Evaluate in Python (for instrument selectors and `show_if`). None means unknown."""
+    if isinstance(cond, All):
+        results = [evaluate(item, get) for item in cond.items]
+        return False if False in results else (None if None in results else True)
+    if isinstance(cond, Any_):
+        results = [evaluate(item, get) for item in cond.items]
+        return True if True in results else (None if None in results else False)
+    if isinstance(cond, Not):
+        return evaluate(negate(cond.item), get)
+    actual = get(cond.field)
+    if cond.op == "exists":
+        return (actual not in (None, (), [])) == cond.value
+    if actual is None or (isinstance(actual, (list, tuple)) and not actual and cond.op in LIST_OPS):
+        return None
+    want = cond.value
+    op = cond.op
+    if op == "equals":
+        return actual == want
+    if op == "not_equals":
+        return actual != want
+    if op == "in":
+        return actual in want
+    if op == "not_in":
+        return actual not in want
+    if op == "contains":
+        return want in actual
+    if op == "contains_any":
+        return any(v in actual for v in want)
+    if op == "contains_all":
+        return all(v in actual for v in want)
+    if op == "contains_none":
+        return not any(v in actual for v in want)
+    if op == "gte":
+        return actual >= want
+    if op == "lte":
+        return actual <= want
+    if op == "gt":
+        return actual > want
+    return actual < want

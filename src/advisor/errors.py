@@ -1,0 +1,31 @@
+"""The few exception types, each with a message a user or maintainer can act on."""
+
+from __future__ import annotations
+
+
+class AdvisorError(Exception):
+    """Base of all errors advisor reports to a user."""
+
+
+class KnowledgeBaseError(AdvisorError):
+    """The YAML under knowledge/ or rules/ is broken; carries every problem, sorted."""
+
+    def __init__(self, problems):
+        self.problems = sorted(set(problems))
+        files = {p.file for p in self.problems}
+        super().__init__(self.summary(len(files)))
+
+    def summary(self, nfiles: int) -> str:
+        n = len(self.problems)
+        return f"{n} error{'s' if n != 1 else ''} in {nfiles} file{'s' if nfiles != 1 else ''}"
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+
+class SituationError(AdvisorError):
+    """A situation that does not fit the input contract; `errors` lists (field path, Dutch message)."""
+
+    def __init__(self, errors: list[tuple[str, str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{path}: {message}" for path, message in errors))

@@ -1,0 +1,146 @@
+"""The knowledge base as one value: instruments, glossary, legal facts, questions and rules."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from .errors import KnowledgeBaseError
+from .loading import Document, Problem, YamlError, read_yaml, validate
+from .models import Instrument, Legal, Questionnaire, Rule, Term
+
+KNOWLEDGE_FILES = ("instruments.yaml", "glossary.yaml", "legal.yaml", "questions.yaml")
+
+
+@dataclass
+class KnowledgeBase:
+    root: Path
+    version: str
+    instruments: tuple[Instrument, ...]
+    glossary: tuple[Term, ...]
+    legal: Legal
+    questionnaire: Questionnaire
+    rules: tuple[Rule, ...]
+    docs: dict[str, Document] = field(default_factory=dict, repr=False)
+    rule_docs: dict[str, tuple[Document, tuple]] = field(default_factory=dict, repr=False)
+
+    def instrument(self, instrument_id: str) -> Optional[Instrument]:
+        return self._instruments.get(instrument_id)
+
+    def rule(self, rule_id: str) -> Optional[Rule]:
+        return self._rules.get(rule_id)
+
+    def article(self, article_id: str):
+        return next((a for a in self.legal.articles if a.id == article_id), None)
+
+    def __post_init__(self) -> None:
+        self._instruments = {i.id: i for i in self.instruments}
+        self._rules = {r.id: r for r in self.rules}
+
+    def counts(self) -> dict[str, int]:
+        return {"instruments": len(self.instruments), "rules": len(self.rules),
+                "questions": len(self.questionnaire.questions), "terms": len(self.glossary),
+                "articles": len(self.legal.articles), "thresholds": len(self.legal.thresholds)}
+
+
+def default_root() -> Path:
+    """The shipped KB: $ADVISOR_KB, else the checkout this package runs from, else the working dir."""
+    if os.environ.get("ADVISOR_KB"):
+        return Path(os.environ["ADVISOR_KB"])
+    here = Path(__file__).resolve().parents[2]
+    if (here / "knowledge").is_dir():
+        return here
+    return Path.cwd()
+
+
+def kb_files(root: Path) -> list[Path]:
+    files = [root / "knowledge" / name for name in KNOWLEDGE_FILES]
+    files += sorted((root / "rules").glob("*.yaml"))
+    return files
+
+
+def version_of(files: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in files:
+        if path.exists():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def _read(path: Path, problems: list[Problem]) -> Optional[Document]:
+    if not path.exists():
+        problems.append(Problem(str(path), 1, "file not found"))
+        return None
+    try:
+        return read_yaml(path)
+    except YamlError as err:
+        problems.append(err.problem)
+        return None
+
+
+def _list_of(doc: Document, model, label: str, problems: list[Problem]) -> list:
+    if not isinstance(doc.data, list):
+        problems.append(doc.problem((), f"expected a list of {label}s at the top of the file"))
+        return []
+    items = []
+    for index, raw in enumerate(doc.data):
+        name = raw.get("id") if isinstance(raw, dict) else None
+        prefix = f"{label} '{name}': " if name else f"{label} #{index + 1}: "
+        item, found = validate(model, raw, doc, (index,), prefix)
+        problems.extend(found)
+        if item is not None:
+            items.append(item)
+    return items
+
+
+def load(root: Optional[Path] = None) -> KnowledgeBase:
+    """Read and check everything; raise KnowledgeBaseError with all problems at once."""
+    from .checking import check  # cross references need the whole KB
+
+    root = Path(root) if root else default_root()
+    problems: list[Problem] = []
+    if not (root / "knowledge").is_dir():
+        raise KnowledgeBaseError([Problem(str(root), 1, "no 'knowledge' folder here (use --kb DIR)")])
+    docs = {name: _read(root / "knowledge" / name, problems) for name in KNOWLEDGE_FILES}
+    instruments = _list_of(docs["instruments.yaml"], Instrument, "instrument", problems) \
+        if docs["instruments.yaml"] else []
+    glossary = _list_of(docs["glossary.yaml"], Term, "term", problems) if docs["glossary.yaml"] else []
+    legal = questionnaire = None
+    if docs["legal.yaml"]:
+        legal, found = validate(Legal, docs["legal.yaml"].data, docs["legal.yaml"], ())
+        problems.extend(found)
+    if docs["questions.yaml"]:
+        questionnaire, found = validate(Questionnaire, docs["questions.yaml"].data, docs["questions.yaml"], ())
+        problems.extend(found)
+    rules: list[Rule] = []
+    rule_docs: dict[str, tuple[Document, tuple]] = {}
+    for path in sorted((root / "rules").glob("*.yaml")):
+        doc = _read(path, problems)
+        if doc is None:
+            continue
+        for index, rule in enumerate(_list_of(doc, Rule, "rule", problems)):
+            rules.append(rule)
+            position = next(i for i, raw in enumerate(doc.data) if isinstance(raw, dict) and raw.get("id") == rule.id)
+            rule_docs.setdefault(rule.id, (doc, (position,)))
+    if problems or legal is None or questionnaire is None:
+        raise KnowledgeBaseError(problems)
+    kb = KnowledgeBase(root=root, version=version_of(kb_files(root)), instruments=tuple(instruments),
+                       glossary=tuple(glossary), legal=legal, questionnaire=questionnaire, rules=tuple(rules),
+                       docs={k: v for k, v in docs.items() if v}, rule_docs=rule_docs)
+    problems = check(kb, rules_in_files=_rule_ids_per_file(root))
+    if problems:
+        raise KnowledgeBaseError(problems)
+    return kb
+
+
+def _rule_ids_per_file(root: Path) -> list[tuple[Document, int, str]]:
+    found = []
+    for path in sorted((root / "rules").glob("*.yaml")):
+        doc = read_yaml(path)
+        for index, raw in enumerate(doc.data or []):
+            if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                found.append((doc, index, raw["id"]))
+    return found

@@ -1,0 +1,192 @@
+"""The only YAML reader: safe, strict about duplicate keys, and keeping line numbers.
+
+Every problem becomes a `Problem(file, line, message)` so that a maintainer sees
+`rules/tender.yaml:42: ...` and never a traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+Path_ = tuple  # a location inside a document: keys and list indexes
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass
+class Document:
+    """A parsed YAML file with the line of every key and list item."""
+
+    file: str
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line(self, path: Iterable[Any]) -> int:
+        """Line of the deepest part of `path` that exists in the file."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+    def problem(self, path: Iterable[Any], message: str) -> Problem:
+        return Problem(self.file, self.line(path), message)
+
+
+class YamlError(Exception):
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def display_path(path: Path) -> str:
+    """Paths relative to the working directory when they lie under it, as editors expect."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def read_yaml(path: Path) -> Document:
+    name = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise YamlError(Problem(name, 1, f"file is not UTF-8 text ({err.reason})")) from None
+    return parse_yaml(text, name)
+
+
+def parse_yaml(text: str, name: str) -> Document:
+    try:
+        node = yaml.compose(text, Loader=Loader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else 1
+        what = err.problem or err.context or "invalid YAML"
+        raise YamlError(Problem(name, line, f"YAML syntax error: {what}")) from None
+    except yaml.YAMLError as err:
+        raise YamlError(Problem(name, 1, f"YAML error: {err}")) from None
+    doc = Document(name, None, {(): 1})
+    if node is None:
+        return doc
+    constructor = yaml.constructor.SafeConstructor()
+    doc.data = _build(node, (), doc, constructor)
+    return doc
+
+
+def _build(node: yaml.Node, path: Path_, doc: Document, constructor) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlError(Problem(doc.file, key_node.start_mark.line + 1, "a key must be a plain value"))
+            key = constructor.construct_object(key_node)
+            if key == "<<":
+                raise YamlError(Problem(doc.file, key_node.start_mark.line + 1,
+                                        "merge keys ('<<') are not supported: write the fields out"))
+            if key in result:
+                first = doc.lines[path + (key,)]
+                raise YamlError(Problem(doc.file, key_node.start_mark.line + 1,
+                                        f"duplicate key '{key}' (first defined on line {first})"))
+            doc.lines[path + (key,)] = key_node.start_mark.line + 1
+            result[key] = _build(value_node, path + (key,), doc, constructor)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for index, item in enumerate(node.value):
+            doc.lines[path + (index,)] = item.start_mark.line + 1
+            items.append(_build(item, path + (index,), doc, constructor))
+        return items
+    try:
+        return constructor.construct_object(node)
+    except yaml.YAMLError as err:
+        raise YamlError(Problem(doc.file, node.start_mark.line + 1, f"invalid value: {err}")) from None
+
+
+# ---------------------------------------------------------------- validation into models
+
+def did_you_mean(word: Any, choices: Iterable[str]) -> str:
+    matches = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+def _model_at(model: type[BaseModel], loc: tuple) -> Optional[type[BaseModel]]:
+    """The model class that owns the last key of `loc` (for listing its allowed fields)."""
+    current: Any = model
+    for part in loc[:-1]:
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            return None
+        current = _inner_model(info.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    from typing import get_args
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _loc_text(loc: tuple) -> str:
+    return ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in loc).replace(".[", "[")
+
+
+def describe_error(model: type[BaseModel], error: dict) -> str:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    where = _loc_text(loc)
+    if kind == "extra_forbidden":
+        owner = _model_at(model, loc)
+        hint = did_you_mean(loc[-1], owner.model_fields) if owner else ""
+        return f"field '{loc[-1]}' is not allowed here{hint}"
+    if kind == "missing":
+        return f"missing required field '{where}'"
+    if kind in ("literal_error", "enum"):
+        expected = re.findall(r"'([^']*)'", error.get("ctx", {}).get("expected", ""))
+        return (f"'{where}': unknown value '{error.get('input')}'{did_you_mean(error.get('input'), expected)};"
+                f" expected one of: {', '.join(expected)}")
+    message = error["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    return f"'{where}': {message}" if where else message
+
+
+def validate(model: type[BaseModel], data: Any, doc: Document, path: Path_, label: str = ""):
+    """Validate `data` (found at `path` in `doc`) as `model`; return (instance or None, problems)."""
+    try:
+        return model.model_validate(data), []
+    except ValidationError as err:
+        problems = []
+        for error in err.errors():
+            loc = tuple(error["loc"])
+            message = describe_error(model, error)
+            problems.append(doc.problem(path + loc, f"{label}{message}"))
+        return None, problems

@@ -1,0 +1,354 @@
+"""Pydantic models of the knowledge base, the rules, the situation and the advice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .vocab import (
+    Authority, Budget, ContractType, Cost, Effort, Goal, Kind, Level, MeasuredBy, Mode, Party, Phase,
+    Procedure, Province, Role, SituationTheme, Supplier, TenderUse, Theme, Tri, ValueForm,
+)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(Strict):
+    page: Optional[int] = Field(default=None, ge=1, le=75)
+    articles: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _something(self) -> "Source":
+        if self.page is None and not self.articles:
+            raise ValueError("a source needs a report page or an article")
+        return self
+
+
+class PageSource(Strict):
+    page: int = Field(ge=1, le=75)
+
+
+# ---------------------------------------------------------------- instruments
+
+class RoleUses(Strict):
+    inkoper: Optional[str]
+    contractmanager: Optional[str]
+    beleidsmedewerker: Optional[str]
+
+
+class CostPair(Strict):
+    opdrachtgever: Cost
+    opdrachtnemer: Cost
+
+
+class SideEffort(Strict):
+    capacity: Effort
+    expertise: Effort
+    note: Optional[str]
+
+
+class EffortPair(Strict):
+    opdrachtgever: SideEffort
+    opdrachtnemer: SideEffort
+
+
+class Reach(Strict):
+    aanbestedende_diensten: str
+    ondernemers: str
+
+
+class Limits(Strict):
+    provinces: tuple[Province, ...] = ()
+    municipalities: tuple[str, ...] = ()
+    social_enterprises_only: bool
+    pilot: bool
+    single_theme: bool
+    note: Optional[str]
+
+
+class Instrument(Strict):
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    name: str
+    kinds: tuple[Kind, ...] = Field(min_length=1)
+    provider: Optional[str] = None
+    description: str
+    themes: tuple[Theme, ...] = Field(min_length=1)
+    modes: tuple[Mode, ...] = Field(min_length=1)
+    measures: str
+    levels: tuple[Level, ...] = Field(min_length=1)
+    measured_by: tuple[Party, ...] = Field(min_length=1)
+    measured_by_body: Optional[str] = None
+    value_forms: tuple[ValueForm, ...] = Field(min_length=1)
+    value_note: str
+    phases: tuple[Phase, ...] = Field(min_length=1)
+    phases_figure2: tuple[Phase, ...]
+    phases_appendix: tuple[Phase, ...]
+    phases_note: Optional[str]
+    tender_uses: tuple[TenderUse, ...]
+    role_uses: RoleUses
+    cost: CostPair
+    effort: EffortPair
+    reach: Reach
+    limits: Limits
+    comparable: Tri
+    comparable_note: Optional[str]
+    verification: Tri
+    bundling: Tri
+    banenafspraak: Tri
+    banenafspraak_note: Optional[str]
+    diversity: Tri
+    diversity_note: Optional[str]
+    strengths: tuple[str, ...] = Field(min_length=1)
+    weaknesses: tuple[str, ...] = Field(min_length=1)
+    source: PageSource
+    sources: dict[str, PageSource] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _phases_explained(self) -> "Instrument":
+        if set(self.phases_figure2) != set(self.phases_appendix) and not self.phases_note:
+            raise ValueError("figure 2 and the appendix disagree on the phases: 'phases_note' must say "
+                             "which one the KB follows and why")
+        return self
+
+    @field_validator("sources")
+    @classmethod
+    def _known_fields(cls, value: dict[str, PageSource]) -> dict[str, PageSource]:
+        unknown = sorted(set(value) - set(cls.model_fields) - {"id"})
+        if unknown:
+            raise ValueError(f"'sources' names unknown fields: {', '.join(unknown)}")
+        return value
+
+    def page_of(self, field: str) -> int:
+        """The report page that backs one field (its own entry in `sources`, else the section page)."""
+        return self.sources.get(field, self.source).page
+
+    def attribute(self, path: str) -> Any:
+        value: Any = self
+        for part in path.split("."):
+            value = getattr(value, part)
+        return value
+
+
+# ---------------------------------------------------------------- glossary and legal facts
+
+class Term(Strict):
+    id: str = Field(pattern=r"^[a-z0-9]+([-_][a-z0-9]+)*$")
+    term: str
+    definition: str
+    see_also: tuple[str, ...] = ()
+    source: PageSource
+
+
+class Article(Strict):
+    id: str = Field(pattern=r"^[a-z0-9]+([-.][a-z0-9]+)*$")
+    law: str
+    article: str
+    title: str
+    description: str
+    url: Optional[str] = None
+
+
+class Threshold(Strict):
+    id: str
+    contract_types: tuple[ContractType, ...] = Field(min_length=1)
+    authorities: tuple[Authority, ...] = Field(min_length=1)
+    amount_eur: int = Field(gt=0)
+    valid_from: dt.date
+    valid_to: dt.date
+    label: str
+    source: Source
+
+    @model_validator(mode="after")
+    def _period(self) -> "Threshold":
+        if self.valid_to < self.valid_from:
+            raise ValueError("'valid_to' lies before 'valid_from'")
+        return self
+
+
+class Legal(Strict):
+    articles: tuple[Article, ...]
+    thresholds: tuple[Threshold, ...]
+
+
+# ---------------------------------------------------------------- rules
+
+RuleKind = Literal["exclude", "score", "caveat", "derive"]
+
+
+class Derivation(Strict):
+    fact: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    value: Any = True
+    label: str
+    from_table: Optional[Literal["eu_thresholds"]] = None
+
+
+class Rule(Strict):
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    kind: RuleKind
+    title: str
+    when: Optional[dict[str, Any]] = None
+    instruments: Optional[dict[str, Any]] = None
+    general: bool = False
+    points: Optional[int] = None
+    text: Optional[str] = None
+    derive: Optional[Derivation] = None
+    rationale: str
+    source: Source
+
+    @model_validator(mode="after")
+    def _effect_fits_kind(self) -> "Rule":
+        if self.kind == "score" and not self.points:
+            raise ValueError("a 'score' rule needs non-zero 'points'")
+        if self.kind != "score" and self.points is not None:
+            raise ValueError(f"'points' is only allowed on 'score' rules, not on '{self.kind}'")
+        if self.kind == "derive":
+            if self.derive is None:
+                raise ValueError("a 'derive' rule needs 'derive: {fact, label}'")
+            if self.instruments is not None or self.general:
+                raise ValueError("a 'derive' rule concerns the situation, not 'instruments'")
+        else:
+            if self.derive is not None:
+                raise ValueError(f"'derive' is only allowed on 'derive' rules, not on '{self.kind}'")
+            if not self.text:
+                raise ValueError(f"a '{self.kind}' rule needs a Dutch 'text'")
+        if self.general and self.kind != "caveat":
+            raise ValueError("only 'caveat' rules can be 'general'")
+        if self.general and self.instruments is not None:
+            raise ValueError("a 'general' caveat applies to no instrument: drop 'instruments'")
+        return self
+
+
+# ---------------------------------------------------------------- questionnaire
+
+QuestionType = Literal["one", "several", "number", "yesno", "date", "text"]
+
+
+class Option(Strict):
+    value: str
+    label: str
+    help: Optional[str] = None
+
+
+class Question(Strict):
+    field: str
+    step: str
+    label: str
+    help: Optional[str] = None
+    type: QuestionType
+    options: tuple[Option, ...] = ()
+    show_if: Optional[dict[str, Any]] = None
+    source: Optional[PageSource] = None
+
+
+class Step(Strict):
+    id: str
+    title: str
+    intro: Optional[str] = None
+
+
+class Questionnaire(Strict):
+    steps: tuple[Step, ...]
+    questions: tuple[Question, ...]
+
+
+# ---------------------------------------------------------------- situation and advice
+
+class Situation(BaseModel):
+    """What the user tells us. Every field is optional: a missing field means 'unknown'."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    phase: Optional[Phase] = None
+    role: Optional[Role] = None
+    themes: tuple[SituationTheme, ...] = ()
+    goals: tuple[Goal, ...] = ()
+    levels: tuple[Level, ...] = ()
+    measured_by: Optional[MeasuredBy] = None
+    supplier: Optional[Supplier] = None
+    province: Optional[Province] = None
+    municipality: Optional[str] = Field(default=None, min_length=1, max_length=100)
+    procedure: Optional[Procedure] = None
+    contract_value_eur: Optional[float] = Field(default=None, ge=0, le=1e12)
+    contracting_authority: Optional[Authority] = None
+    contract_type: Optional[ContractType] = None
+    banenafspraak: Optional[bool] = None
+    budget_opdrachtgever: Optional[Budget] = None
+    reference_date: Optional[dt.date] = None
+
+    @field_validator("themes", "goals", "levels")
+    @classmethod
+    def _dedupe(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(value))
+
+    @field_validator("municipality")
+    @classmethod
+    def _strip(cls, value: Optional[str]) -> Optional[str]:
+        return value.strip() or None if value is not None else None
+
+
+class Reason(Strict):
+    rule: str
+    text: str
+    points: int
+    source: Source
+
+
+class Caveat(Strict):
+    rule: str
+    text: str
+    legal_reference: tuple[str, ...]
+    source: Source
+
+
+class WhyNot(Strict):
+    rule: Optional[str]
+    text: str
+    source: Optional[Source]
+
+
+class Recommendation(Strict):
+    instrument: str
+    name: str
+    rank: int
+    score: int
+    reasons: tuple[Reason, ...]
+    caveats: tuple[Caveat, ...]
+
+
+class NotRecommended(Strict):
+    instrument: str
+    name: str
+    score: int
+    excluded: bool
+    why_not: tuple[WhyNot, ...]
+    caveats: tuple[Caveat, ...] = ()
+
+
+class DerivedFact(Strict):
+    name: str
+    value: Any
+    label: str
+    rule: str
+
+
+class Firing(Strict):
+    order: int
+    rule: str
+    kind: RuleKind
+    instruments: tuple[str, ...]
+
+
+class Advice(Strict):
+    kb_version: str
+    situation: Situation
+    reference_date: dt.date
+    derived: tuple[DerivedFact, ...]
+    recommendations: tuple[Recommendation, ...]
+    general_caveats: tuple[Caveat, ...]
+    not_recommended: tuple[NotRecommended, ...]
+    trace: tuple[Firing, ...]
+    tie_break: str
