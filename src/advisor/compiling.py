@@ -154,8 +154,9 @@ def _threshold_rows(kb, rule: Rule, when) -> list[tuple[list, Any, str]]:
         if set(row.authorities) != {"centraal", "decentraal"}:
             conds.append(cnd.Leaf("contracting_authority", "in", row.authorities, ()))
         whole = cnd.All(tuple(conds) + ((when,) if when is not None else ()))
-        label = f"{rule.derive.label}: {row.label}, € {row.amount_eur:,} (geldig {row.valid_from} t/m {row.valid_to})"
-        rows.append((_Builder().patterns(whole), row.amount_eur, label.replace(",", ".")))
+        amount = f"€ {row.amount_eur:,}".replace(",", ".")
+        label = f"{rule.derive.label} ({row.label.lower()}): {amount}, geldig {row.valid_from} t/m {row.valid_to}"
+        rows.append((_Builder().patterns(whole), row.amount_eur, label))
     return rows
 
 

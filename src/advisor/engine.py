@@ -41,6 +41,7 @@ class Advisor:
         self._ruleset = f"advisor_{kb.version}_{next(_names)}"
         self._lock = threading.Lock()
         self._fired: list[tuple[Effect, Optional[dict]]] = []
+        self._seen: set[str] = set()
         self._sids = itertools.count()
         definitions = {name: dict(body, run=self._action(self.compiled.effects[name]))
                        for name, body in self.compiled.definitions.items()}
@@ -58,12 +59,18 @@ class Advisor:
             fact = {"t": DERIVED, "name": effect.rule.derive.fact, "value": effect.derived_value}
 
             def derive(c) -> None:
-                self._fired.append((effect, fact))
-                c.assert_fact(dict(fact))
+                if effect.name not in self._seen:
+                    self._seen.add(effect.name)
+                    self._fired.append((effect, fact))
+                    c.assert_fact(dict(fact))
             return derive
 
+        # durable_rules splits an `$or` into several network paths, so one rule can fire once per
+        # true branch; an advice counts each rule once.
         def record(c) -> None:
-            self._fired.append((effect, None))
+            if effect.name not in self._seen:
+                self._seen.add(effect.name)
+                self._fired.append((effect, None))
         return record
 
     def fire(self, situation: Situation, reference_date: dt.date) -> list[tuple[Effect, Optional[dict]]]:
@@ -75,6 +82,7 @@ class Advisor:
             sid = str(next(self._sids))
             fact["sid"] = sid
             self._fired = []
+            self._seen: set[str] = set()
             try:
                 self._host.assert_fact(self._ruleset, fact)
             except MessageNotHandledException:

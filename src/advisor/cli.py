@@ -1,0 +1,149 @@
+"""`advisor check | advise | rules | serve`: exit 0 on success, 1 on KB or input errors, 2 on usage errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .errors import KnowledgeBaseError, SituationError
+from .loading import YamlError, parse_yaml
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="advisor: advies over instrumenten voor sociale impact bij inkoop.")
+KB = typer.Option(None, "--kb", help="Folder with knowledge/ and rules/ (default: the shipped KB).")
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _fail(lines: list[str], summary: str) -> None:
+    for line in lines:
+        typer.echo(line, err=True)
+    typer.echo(summary, err=True)
+    raise typer.Exit(1)
+
+
+def _advisor(kb: Optional[Path]):
+    from .engine import Advisor
+    try:
+        return Advisor.from_root(kb)
+    except KnowledgeBaseError as err:
+        _fail(err.lines(), str(err))
+
+
+@app.command()
+def check(kb: Optional[Path] = KB) -> None:
+    """Validate knowledge/ and rules/; print every error as path:line: message."""
+    advisor = _advisor(kb)
+    counts = advisor.kb.counts()
+    typer.echo(f"ok: {counts['instruments']} instruments, {counts['rules']} rules "
+               f"({len(advisor.compiled.definitions)} network rules), {counts['questions']} questions, "
+               f"{counts['terms']} terms, {counts['articles']} articles, {counts['thresholds']} thresholds; "
+               f"kb_version {advisor.kb.version}")
+
+
+def _situation_data(file: Optional[Path], flags: list[str]) -> dict:
+    data: dict = {}
+    if file is not None:
+        text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
+        try:
+            data = parse_yaml(text, str(file)).data or {}
+        except YamlError as err:
+            _fail([str(err.problem)], "1 error")
+        if not isinstance(data, dict):
+            _fail([f"{file}:1: expected a mapping of situation fields"], "1 error")
+    from .situations import LIST_FIELDS
+    for flag in flags:
+        key, sep, value = flag.partition("=")
+        if not sep:
+            typer.echo(f"--set expects field=value, got '{flag}'", err=True)
+            raise typer.Exit(2)
+        if key in LIST_FIELDS:
+            data.setdefault(key, []).append(value)
+        else:
+            data[key] = value
+    return data
+
+
+@app.command()
+def advise(
+    file: Optional[Path] = typer.Argument(None, help="Situation as YAML or JSON file ('-' for stdin)."),
+    set_: list[str] = typer.Option([], "--set", "-s", help="field=value; repeat for list fields."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f"),
+    top: int = typer.Option(5, "--top", help="How many recommendations to show in text output."),
+    kb: Optional[Path] = KB,
+) -> None:
+    """Give a ranked, explained advice for a situation."""
+    from .render import advice_text
+    from .situations import parse_situation
+    data = _situation_data(file, set_)
+    try:
+        situation = parse_situation(data)
+    except SituationError as err:
+        _fail([f"{path}: {message}" for path, message in err.errors], f"{len(err.errors)} fout(en) in de situatie")
+    advice = _advisor(kb).advise(situation)
+    if fmt is Format.json:
+        typer.echo(advice.model_dump_json(indent=2))
+    else:
+        typer.echo(advice_text(advice, top))
+
+
+@app.command()
+def rules(rule_id: Optional[str] = typer.Argument(None), fmt: Format = typer.Option(Format.text, "--format", "-f"),
+          kb: Optional[Path] = KB) -> None:
+    """List the rules, or show one with its rationale and source."""
+    advisor = _advisor(kb)
+    if rule_id is None:
+        if fmt is Format.json:
+            typer.echo(json.dumps([r.model_dump(mode="json") for r in advisor.kb.rules], indent=2, ensure_ascii=False))
+            return
+        for rule in advisor.kb.rules:
+            typer.echo(f"{rule.id:40} {rule.kind:8} {rule.title}")
+        return
+    rule = advisor.kb.rule(rule_id)
+    if rule is None:
+        from .loading import did_you_mean
+        typer.echo(f"unknown rule '{rule_id}'{did_you_mean(rule_id, [r.id for r in advisor.kb.rules])}", err=True)
+        raise typer.Exit(1)
+    if fmt is Format.json:
+        typer.echo(json.dumps(rule.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        return
+    doc, base = advisor.kb.rule_docs[rule.id]
+    source = ", ".join(filter(None, [f"p. {rule.source.page}" if rule.source.page else None, *rule.source.articles]))
+    typer.echo(f"{rule.id} ({rule.kind}) — {rule.title}\n{doc.file}:{doc.line(base)}\n\n"
+               f"Motivering: {rule.rationale}\nBron: {source}")
+    if rule.text:
+        typer.echo(f"Tekst: {rule.text}")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8000, help="TCP port."),
+    workers: int = typer.Option(1, help="Worker processes."),
+    watch: bool = typer.Option(False, "--watch", help="Reload knowledge/ and rules/ when a file changes."),
+    cors: list[str] = typer.Option([], "--cors-origin", help="Allowed CORS origin; repeat (default: none)."),
+    kb: Optional[Path] = KB,
+) -> None:
+    """Serve the questionnaire (/) and the JSON API (/api/v1) with uvicorn."""
+    import os
+
+    import uvicorn
+    _advisor(kb)  # fail fast, with path:line errors, before starting workers
+    if kb is not None:
+        os.environ["ADVISOR_KB"] = str(kb.resolve())
+    os.environ["ADVISOR_WATCH"] = "1" if watch else ""
+    os.environ["ADVISOR_CORS_ORIGINS"] = ",".join(cors)
+    typer.echo(f"advisor: http://{host}:{port}/  (API: /api/v1, docs: /docs)")
+    uvicorn.run("advisor.api:app_from_env", factory=True, host=host, port=port, workers=workers)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,37 @@
+"""Plain-text rendering of an Advice for the terminal (the web uses templates instead)."""
+
+from __future__ import annotations
+
+from .models import Advice, Source
+
+
+def source_text(source: Source | None) -> str:
+    if source is None:
+        return ""
+    parts = [f"p. {source.page}"] if source.page else []
+    parts += list(source.articles)
+    return f" [{', '.join(parts)}]"
+
+
+def advice_text(advice: Advice, top: int = 5) -> str:
+    lines = [f"Advies (kennisbank {advice.kb_version}, peildatum {advice.reference_date})"]
+    for fact in advice.derived:
+        lines.append(f"  · {fact.label}")
+    lines.append("")
+    if not advice.recommendations:
+        lines.append("Geen instrument aanbevolen: vul meer antwoorden in (doelen, thema's, fase).")
+    for rec in advice.recommendations[:top]:
+        lines.append(f"{rec.rank}. {rec.name} (score {rec.score})")
+        for reason in rec.reasons:
+            lines.append(f"   {reason.points:+d} {reason.text}{source_text(reason.source)}")
+        for caveat in rec.caveats:
+            lines.append(f"   ! {caveat.text}{source_text(caveat.source)}")
+    if advice.general_caveats:
+        lines.append("\nLet op:")
+        lines += [f"  ! {c.text}{source_text(c.source)}" for c in advice.general_caveats]
+    lines.append("\nWaarom niet?")
+    for item in advice.not_recommended:
+        why = "; ".join(w.text for w in item.why_not)
+        lines.append(f"  - {item.name}: {why}")
+    lines.append(f"\n{advice.tie_break}")
+    return "\n".join(lines)
