@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import threading
 from pathlib import Path
 from typing import Iterable, Optional
 
-from durable.engine import Host, MessageNotHandledException
+import durable_rules_engine as _native
+from durable.engine import Host
 
 from .compiling import DERIVED, CompiledRuleset, Effect, compile_rules, situation_fact, unfireable
 from .errors import KnowledgeBaseError
@@ -17,6 +19,10 @@ from .knowledge import KnowledgeBase, load
 from .models import Advice, Situation
 
 _names = itertools.count()
+
+
+def _noop(c) -> None:  # pragma: no cover - actions are drained by Advisor._drain
+    pass
 
 
 class _Host(Host):
@@ -40,38 +46,47 @@ class Advisor:
         # durable_rules never frees a ruleset: one name per Advisor, built once per KB version.
         self._ruleset = f"advisor_{kb.version}_{next(_names)}"
         self._lock = threading.Lock()
-        self._fired: list[tuple[Effect, Optional[dict]]] = []
-        self._seen: set[str] = set()
         self._sids = itertools.count()
-        definitions = {name: dict(body, run=self._action(self.compiled.effects[name]))
-                       for name, body in self.compiled.definitions.items()}
+        # The actions never run through durable_rules' own dispatcher: `_drain` below takes the
+        # queued actions straight from the C engine, which keeps an advice to a fraction of a
+        # millisecond and lets errors surface instead of being swallowed.
+        definitions = {name: dict(body, run=_noop) for name, body in self.compiled.definitions.items()}
         self._host = _Host()
         self._host.register_rulesets({self._ruleset: definitions})
+        self._handle = self._host.get_ruleset(self._ruleset)._handle
 
     @classmethod
     def from_root(cls, root: Optional[Path] = None) -> "Advisor":
         return cls(load(root))
 
-    def _action(self, effect: Effect):
-        # Actions only record the firing (exceptions in actions are swallowed by durable_rules);
-        # derive rules also assert their fact, which is how chaining happens.
-        if effect.rule.kind == "derive":
-            fact = {"t": DERIVED, "name": effect.rule.derive.fact, "value": effect.derived_value}
-
-            def derive(c) -> None:
-                if effect.name not in self._seen:
-                    self._seen.add(effect.name)
-                    self._fired.append((effect, fact))
-                    c.assert_fact(dict(fact))
-            return derive
-
-        # durable_rules splits an `$or` into several network paths, so one rule can fire once per
-        # true branch; an advice counts each rule once.
-        def record(c) -> None:
-            if effect.name not in self._seen:
-                self._seen.add(effect.name)
-                self._fired.append((effect, None))
-        return record
+    def _drain(self, sid: str, state_handle: int) -> list[tuple[Effect, Optional[dict]]]:
+        """Run every queued action of one state; derive rules assert facts, which may queue more."""
+        fired: list[tuple[Effect, Optional[dict]]] = []
+        seen: set[str] = set()
+        handle = self._handle
+        result = _native.start_action_for_state(handle, state_handle)
+        if not result:
+            return fired
+        message = result[1]
+        try:
+            while message:
+                name = next(iter(json.loads(message)))
+                effect = self.compiled.effects[name]
+                # durable_rules splits an `$or` into several network paths, so one rule can fire
+                # once per true branch; an advice counts each rule once.
+                if name not in seen:
+                    seen.add(name)
+                    if effect.rule.kind == "derive":
+                        fact = {"t": DERIVED, "name": effect.rule.derive.fact, "value": effect.derived_value}
+                        fired.append((effect, fact))
+                        _native.assert_fact(handle, json.dumps(dict(fact, sid=sid)))
+                    else:
+                        fired.append((effect, None))
+                message = _native.complete_and_start_action(handle, state_handle)
+        except BaseException:
+            _native.abandon_action(handle, state_handle)
+            raise
+        return fired
 
     def fire(self, situation: Situation, reference_date: dt.date) -> list[tuple[Effect, Optional[dict]]]:
         """Run the network once; return the firings in order. State is deleted afterwards."""
@@ -81,18 +96,16 @@ class Advisor:
         with self._lock:
             sid = str(next(self._sids))
             fact["sid"] = sid
-            self._fired = []
-            self._seen: set[str] = set()
             try:
-                self._host.assert_fact(self._ruleset, fact)
-            except MessageNotHandledException:
-                pass
+                code, state_handle = _native.assert_fact(self._handle, json.dumps(fact))[:2]
+                if code in (1, 2):  # nothing matched, or the fact was seen before
+                    return []
+                return self._drain(sid, 0 if code == 3 else state_handle)
             finally:
                 try:
-                    self._host.delete_state(self._ruleset, sid)
+                    _native.delete_state(self._handle, sid)
                 except Exception:  # noqa: BLE001 - no state exists when nothing matched
                     pass
-            return self._fired
 
     def advise(self, situation: Situation) -> Advice:
         reference_date = situation.reference_date or dt.date.today()

@@ -44,13 +44,40 @@ def legal_reference(kb, source: Source) -> tuple[str, ...]:
     return tuple(refs)
 
 
+_MEMO: dict[tuple, Any] = {}
+
+
+def _explanation(kb, effect: Effect, instrument_id: str, situation: Situation, derived: dict[str, Any]):
+    """The Reason, WhyNot or Caveat of one firing for one instrument.
+
+    Most texts only name the instrument; those are built once and shared (models are frozen),
+    which keeps an advice well under a millisecond.
+    """
+    rule = effect.rule
+    static = not any(name != "instrument" for name in PLACEHOLDER.findall(rule.text or ""))
+    key = (kb.version, effect.name, instrument_id)
+    if static and key in _MEMO:
+        return _MEMO[key]
+    text = _fill(rule.text or "", kb.instrument(instrument_id).name, situation, derived)
+    if rule.kind == "score":
+        made = Reason(rule=rule.id, text=text, points=rule.points, source=rule.source)
+    elif rule.kind == "exclude":
+        made = WhyNot(rule=rule.id, text=text, source=rule.source)
+    else:
+        made = Caveat(rule=rule.id, text=text, source=rule.source, legal_reference=legal_reference(kb, rule.source))
+    if static:
+        _MEMO[key] = made
+    return made
+
+
 def build_advice(kb, situation: Situation, reference_date: dt.date,
                  fired: list[tuple[Effect, Optional[dict]]]) -> Advice:
     derived_values: dict[str, Any] = {}
     derived: list[DerivedFact] = []
     trace: list[Firing] = []
     for order, (effect, fact) in enumerate(fired, start=1):
-        trace.append(Firing(order=order, rule=effect.rule.id, kind=effect.rule.kind, instruments=effect.instruments))
+        trace.append(Firing.model_construct(order=order, rule=effect.rule.id, kind=effect.rule.kind,
+                                            instruments=effect.instruments))
         if fact is not None:
             derived_values[fact["name"]] = fact["value"]
     for effect, fact in fired:
@@ -69,16 +96,14 @@ def build_advice(kb, situation: Situation, reference_date: dt.date,
             general.append(Caveat(rule=rule.id, text=_fill(rule.text, "", situation, derived_values),
                                   legal_reference=legal_reference(kb, rule.source), source=rule.source))
         for instrument_id in effect.instruments:
-            name = kb.instrument(instrument_id).name
-            text = _fill(rule.text or "", name, situation, derived_values)
+            made = _explanation(kb, effect, instrument_id, situation, derived_values)
             if rule.kind == "score":
                 scores[instrument_id] += rule.points
-                reasons[instrument_id].append(Reason(rule=rule.id, text=text, points=rule.points, source=rule.source))
+                reasons[instrument_id].append(made)
             elif rule.kind == "exclude":
-                exclusions[instrument_id].append(WhyNot(rule=rule.id, text=text, source=rule.source))
+                exclusions[instrument_id].append(made)
             elif rule.kind == "caveat":
-                caveats[instrument_id].append(Caveat(rule=rule.id, text=text, source=rule.source,
-                                                     legal_reference=legal_reference(kb, rule.source)))
+                caveats[instrument_id].append(made)
 
     order = {i.id: n for n, i in enumerate(kb.instruments)}
     candidates = [i for i in kb.instruments if not exclusions[i.id] and scores[i.id] > 0]

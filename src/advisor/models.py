@@ -237,6 +237,7 @@ class Question(Strict):
     field: str
     step: str
     label: str
+    short: Optional[str] = None      # the field as a noun, for summaries and conditions ("fase")
     help: Optional[str] = None
     type: QuestionType
     options: tuple[Option, ...] = ()
@@ -250,9 +251,16 @@ class Step(Strict):
     intro: Optional[str] = None
 
 
+class Labels(Strict):
+    """Dutch display names for what the questionnaire does not ask about (web catalogue, rules page)."""
+    fields: dict[str, str] = Field(default_factory=dict)   # instrument attribute path -> name
+    values: dict[str, str] = Field(default_factory=dict)   # vocabulary slug -> label
+
+
 class Questionnaire(Strict):
     steps: tuple[Step, ...]
     questions: tuple[Question, ...]
+    labels: Labels = Field(default_factory=Labels)
 
 
 # ---------------------------------------------------------------- situation and advice

@@ -1,0 +1,79 @@
+"""Engine benchmark: advice latency over varied valid situations, against validation alone.
+
+    python benchmarks/engine_bench.py [--n 10000]
+
+Prints p50/p99 per advice and per validation, measured side by side in the same run, and their
+ratio. Targets with the shipped KB: p50 <= 1 ms, p99 <= 3 ms per advice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+
+from advisor.engine import Advisor
+from advisor.models import Situation
+from advisor.vocab import (Authority, Budget, ContractType, Goal, Level, MeasuredBy, Phase, Procedure, Province,
+                           Role, SituationTheme, Supplier, values)
+
+
+def situations(n: int, seed: int = 2022) -> list[dict]:
+    rng = random.Random(seed)
+
+    def maybe(options):
+        return rng.choice([None, *values(options)])
+
+    result = []
+    for _ in range(n):
+        data = {
+            "phase": maybe(Phase), "role": maybe(Role), "measured_by": maybe(MeasuredBy),
+            "supplier": maybe(Supplier), "province": maybe(Province), "procedure": maybe(Procedure),
+            "contracting_authority": maybe(Authority), "contract_type": maybe(ContractType),
+            "budget_opdrachtgever": maybe(Budget),
+            "themes": rng.sample(values(SituationTheme), rng.randint(0, 2)),
+            "goals": rng.sample(values(Goal), rng.randint(0, 3)),
+            "levels": rng.sample(values(Level), rng.randint(0, 2)),
+            "contract_value_eur": rng.choice([None, 40_000, 180_000, 900_000, 7_000_000]),
+            "banenafspraak": rng.choice([None, True, False]),
+            "municipality": rng.choice([None, "Rotterdam", "Utrecht"]),
+            "reference_date": rng.choice([None, "2025-03-01", "2026-09-01"]),
+        }
+        result.append({k: v for k, v in data.items() if v not in (None, [])})
+    return result
+
+
+def percentile(samples: list[float], q: float) -> float:
+    return statistics.quantiles(samples, n=1000)[int(q * 1000) - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=10_000)
+    args = parser.parse_args()
+    advisor = Advisor.from_root()
+    data = situations(args.n)
+    for item in data[:200]:  # warm up
+        advisor.advise(Situation.model_validate(item))
+    validate_ms, advise_ms = [], []
+    clock = time.perf_counter
+    for item in data:
+        t0 = clock()
+        situation = Situation.model_validate(item)
+        t1 = clock()
+        advisor.advise(situation)
+        t2 = clock()
+        validate_ms.append((t1 - t0) * 1000)
+        advise_ms.append((t2 - t1) * 1000)
+    v50, v99 = percentile(validate_ms, 0.5), percentile(validate_ms, 0.99)
+    a50, a99 = percentile(advise_ms, 0.5), percentile(advise_ms, 0.99)
+    print(f"situations: {args.n}, network rules: {len(advisor.compiled.definitions)}")
+    print(f"validate only  p50 {v50:.3f} ms  p99 {v99:.3f} ms")
+    print(f"advise         p50 {a50:.3f} ms  p99 {a99:.3f} ms")
+    print(f"ratio advise/validate  p50 {a50 / v50:.1f}x  p99 {a99 / v99:.1f}x")
+    print(f"targets: p50 <= 1 ms {'met' if a50 <= 1 else 'MISSED'}, p99 <= 3 ms {'met' if a99 <= 3 else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()

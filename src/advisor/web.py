@@ -1,0 +1,165 @@
+"""The Dutch HTML pages: questionnaire, advice, catalogue of instruments, rules and glossary.
+
+A thin shell: it reads the query into a Situation, asks the current Advisor, and renders
+templates/. Every page has a JSON twin (the API under /api/v1, or a `.json` route here).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from . import webview as view
+from .errors import SituationError
+from .situations import from_pairs, to_pairs
+
+CHECKOUT = Path(__file__).resolve().parents[2]
+TEMPLATES = CHECKOUT / "templates"
+STATIC = CHECKOUT / "static"
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
+           "Referrer-Policy": "same-origin"}
+
+
+def _md_escape(value: Any) -> Any:
+    """Markdown output is not HTML-escaped (it must stay readable), but raw HTML cannot get in."""
+    if isinstance(value, str):
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return "" if value is None else value
+
+
+def _environments() -> tuple[Environment, Environment]:
+    html = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                       trim_blocks=True, lstrip_blocks=True)
+    markdown = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefined=StrictUndefined,
+                           finalize=_md_escape, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    for env in (html, markdown):
+        env.filters["money"] = view.money
+        env.filters["pages"] = view.pages
+        env.globals["urlencode"] = urlencode
+    return html, markdown
+
+
+def web_router(service, scenarios: Optional[Path] = None) -> APIRouter:
+    """The HTML pages for `service` (its `.advisor` is read per request: it can be reloaded)."""
+    html, markdown = _environments()
+    router = APIRouter(include_in_schema=False)
+    router.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    def scenario_folder() -> Path:
+        return scenarios or Path(service.root) / "tests" / "scenarios"
+
+    def context(request: Request) -> dict[str, Any]:
+        kb = service.advisor.kb
+        return {"kb": kb, "labels": view.Labels(kb), "path": request.url.path,
+                "query": str(request.url.query), "kb_errors": list(getattr(service, "errors", []))}
+
+    def page(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+        body = html.get_template(template).render(**context(request), **values)
+        return HTMLResponse(body, status_code=status, headers=HEADERS)
+
+    def form(request: Request, status: int = 200, errors: Optional[SituationError] = None) -> HTMLResponse:
+        kb = service.advisor.kb
+        questions = {q.field: q for q in kb.questionnaire.questions}
+        field_errors, other_errors = view.error_map(errors, questions) if errors else ({}, [])
+        return page(request, "vragenlijst.html", status,
+                    values=view.form_values(request.query_params.multi_items()),
+                    field_errors=field_errors, other_errors=other_errors,
+                    show_if={f: view.condition_json(q.show_if) for f, q in questions.items()})
+
+    def situation_of(request: Request):
+        return from_pairs(request.query_params.multi_items())
+
+    @router.get("/", response_class=HTMLResponse)
+    def questionnaire(request: Request):
+        return form(request)
+
+    @router.get("/advies", response_class=HTMLResponse)
+    def advice_page(request: Request):
+        try:
+            situation = situation_of(request)
+        except SituationError as err:
+            return form(request, 400, err)
+        advisor = service.advisor
+        advice = advisor.advise(situation)
+        labels = view.Labels(advisor.kb)
+        given, still_open = view.answers(situation, labels, advisor.kb.questionnaire.questions)
+        return page(request, "advies.html", advice=advice, given=given, still_open=still_open,
+                    permalink=urlencode(to_pairs(situation)), derived={f.name: f for f in advice.derived})
+
+    @router.get("/advies.json")
+    def advice_json(request: Request):
+        try:
+            situation = situation_of(request)
+        except SituationError as err:
+            return JSONResponse(_problem(err, request), status_code=400, media_type="application/problem+json")
+        return JSONResponse(service.advisor.advise(situation).model_dump(mode="json"))
+
+    @router.get("/advies.md")
+    def advice_markdown(request: Request):
+        try:
+            situation = situation_of(request)
+        except SituationError as err:
+            text = "# Ongeldige antwoorden\n\n" + "".join(f"- {p}: {m}\n" for p, m in err.errors)
+            return Response(_md_escape(text), status_code=400, media_type="text/markdown; charset=utf-8")
+        advisor = service.advisor
+        advice = advisor.advise(situation)
+        labels = view.Labels(advisor.kb)
+        given, _ = view.answers(situation, labels, advisor.kb.questionnaire.questions)
+        body = markdown.get_template("advies.md").render(
+            kb=advisor.kb, labels=labels, advice=advice, given=given, permalink=urlencode(to_pairs(situation)),
+            base=str(request.base_url).rstrip("/"))
+        return Response(body, media_type="text/markdown; charset=utf-8",
+                        headers={"Content-Disposition": 'inline; filename="advies.md"'})
+
+    @router.get("/instrumenten", response_class=HTMLResponse)
+    def instruments(request: Request):
+        kb = service.advisor.kb
+        labels = view.Labels(kb)
+        chosen = {name: request.query_params.get(name, "") for name in view.FILTERS}
+        found, errors = view.filter_instruments(kb, labels, chosen)
+        return page(request, "instrumenten.html", 400 if errors else 200, instruments=found, chosen=chosen,
+                    filter_errors=errors, options=view.filter_options(kb, labels))
+
+    @router.get("/instrumenten/{instrument_id}", response_class=HTMLResponse)
+    def instrument(request: Request, instrument_id: str):
+        found = service.advisor.kb.instrument(instrument_id)
+        if found is None:
+            return page(request, "niet-gevonden.html", 404, what=f"het instrument '{instrument_id}'")
+        return page(request, "instrument.html", instrument=found)
+
+    @router.get("/regels", response_class=HTMLResponse)
+    def rules(request: Request):
+        advisor = service.advisor
+        labels = view.Labels(advisor.kb)
+        groups = [(kind, view.KIND_TITLES[kind], view.KIND_INTROS[kind],
+                   [r for r in advisor.kb.rules if r.kind == kind]) for kind in view.KIND_TITLES]
+        described = {r.id: (view.describe(r.when, labels), view.describe(r.instruments, labels, "instrument"))
+                     for r in advisor.kb.rules}
+        return page(request, "regels.html", groups=groups, described=described,
+                    coverage=view.scenario_coverage(advisor, scenario_folder()))
+
+    @router.get("/begrippen", response_class=HTMLResponse)
+    def glossary(request: Request):
+        return page(request, "begrippen.html", terms=sorted(service.advisor.kb.glossary, key=lambda t: t.term.lower()))
+
+    @router.get("/begrippen.json")
+    def glossary_json():
+        return JSONResponse({"kb_version": service.advisor.kb.version,
+                             "terms": [t.model_dump(mode="json") for t in service.advisor.kb.glossary]})
+
+    return router
+
+
+def _problem(err: SituationError, request: Request) -> dict[str, Any]:
+    return {"type": "about:blank", "title": "Ongeldige situatie", "status": 400,
+            "detail": f"{len(err.errors)} antwoord(en) kloppen niet", "instance": request.url.path,
+            "errors": [{"field": path, "message": message} for path, message in err.errors]}

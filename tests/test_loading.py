@@ -1,0 +1,114 @@
+"""Broken YAML gives the exact `path:line: message`, all errors at once, sorted."""
+
+import pytest
+
+from advisor.errors import KnowledgeBaseError
+from advisor.knowledge import load
+from advisor.loading import YamlError, parse_yaml
+from kbcopy import copy_kb, edit
+
+
+def errors_of(root):
+    with pytest.raises(KnowledgeBaseError) as info:
+        load(root)
+    return info.value.lines()
+
+
+def test_syntax_error_names_file_and_line(tmp_path):
+    root = copy_kb(tmp_path)
+    line = edit(root / "knowledge/glossary.yaml", "- id: outcome", "- id: [outcome")
+    errors = errors_of(root)
+    assert len(errors) == 1
+    assert errors[0].startswith(f"{root / 'knowledge/glossary.yaml'}:")
+    assert "YAML syntax error" in errors[0]
+    reported = int(errors[0].split(":")[1])
+    assert line <= reported <= line + 2
+
+
+def test_duplicate_key_is_rejected_with_both_lines():
+    with pytest.raises(YamlError) as info:
+        parse_yaml("a: 1\nb: 2\na: 3\n", "x.yaml")
+    assert str(info.value) == "x.yaml:3: duplicate key 'a' (first defined on line 1)"
+
+
+def test_unknown_field_suggests_the_right_one(tmp_path):
+    root = copy_kb(tmp_path)
+    line = edit(root / "knowledge/instruments.yaml", "  phases: [", "  phase: [")
+    errors = errors_of(root)
+    assert f"{root / 'knowledge/instruments.yaml'}:{line}: instrument 'medewerkerstool': " \
+           "field 'phase' is not allowed here (did you mean 'phases'?)" in errors
+
+
+def test_wrong_vocabulary_value(tmp_path):
+    root = copy_kb(tmp_path)
+    path = root / "knowledge/instruments.yaml"
+    line = edit(path, "  levels: [outcome]", "  levels: [outcom]")
+    errors = errors_of(root)
+    assert any(e.startswith(f"{path}:{line}: instrument 'medewerkerstool': 'levels[0]': unknown value 'outcom' "
+                            "(did you mean 'outcome'?)") for e in errors), errors
+
+
+def test_missing_field_points_at_the_instrument(tmp_path):
+    root = copy_kb(tmp_path)
+    path = root / "knowledge/instruments.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("- id: impactcalculator")
+    line = text[:start].count("\n") + 1
+    cost_at = text.index("  cost:", start)
+    end = text.index("  effort:", cost_at)
+    path.write_text(text[:cost_at] + text[end:], encoding="utf-8")
+    assert f"{path}:{line}: instrument 'impactcalculator': missing required field 'cost'" in errors_of(root)
+
+
+def test_unknown_instrument_id_in_a_rule(tmp_path):
+    root = copy_kb(tmp_path)
+    path = root / "rules/goals.yaml"
+    line = edit(path, "instruments: {id: {in: [pso, pso30plus, impactcalculator]}}",
+                "instruments: {id: {in: [psso, pso30plus, impactcalculator]}}")
+    errors = errors_of(root)
+    assert any(e.startswith(f"{path}:{line}: rule 'vergelijken-keurmerk-of-meting': 'id': unknown value 'psso' "
+                            "(did you mean 'pso'?)") for e in errors), errors
+
+
+def test_all_errors_at_once_sorted(tmp_path):
+    root = copy_kb(tmp_path)
+    edit(root / "knowledge/instruments.yaml", "  levels: [outcome]", "  levels: [outcom]")
+    edit(root / "rules/fit.yaml", "kind: exclude", "kind: exclud")
+    edit(root / "knowledge/glossary.yaml", "  term:", "  trem:")
+    errors = errors_of(root)
+    assert len(errors) >= 3
+    keys = [(e.split(":")[0], int(e.split(":")[1])) for e in errors]
+    assert keys == sorted(keys)
+    assert {k[0].rsplit("/", 1)[-1] for k in keys} >= {"instruments.yaml", "fit.yaml", "glossary.yaml"}
+
+
+def test_unknown_condition_field_and_operator(tmp_path):
+    root = copy_kb(tmp_path)
+    path = root / "rules/goals.yaml"
+    line = edit(path, "when: {goals: {contains: sr_monitoren}}", "when: {goal: {contain: sr_monitoren}}")
+    errors = errors_of(root)
+    assert any(e.startswith(f"{path}:{line}: rule 'sr-monitoren': unknown operator 'contain'") for e in errors)
+
+
+def test_rule_that_can_never_fire(tmp_path):
+    root = copy_kb(tmp_path)
+    path = root / "rules/goals.yaml"
+    line = edit(path, "instruments: {id: mvi-zelfevaluatietool}",
+                "instruments: {all: [{id: mvi-zelfevaluatietool}, {limits.pilot: true}]}")
+    assert any(e.startswith(f"{path}:{line}: rule 'eigen-mvi-prestaties': can never fire")
+               for e in errors_of(root))
+
+
+def test_unknown_article_in_rule_source(tmp_path):
+    root = copy_kb(tmp_path)
+    path = root / "rules/legal.yaml"
+    edit(path, "articles: [aw2012-2.78a]}", "articles: [aw2012-2.78]}")
+    assert any("unknown article 'aw2012-2.78' (did you mean 'aw2012-2.78a'?)" in e for e in errors_of(root))
+
+
+def test_negated_derived_fact_is_refused(tmp_path):
+    root = copy_kb(tmp_path)
+    path = root / "rules/legal.yaml"
+    edit(path, "when: {derived.boven_eu_drempel: {exists: true}}\n  instruments: {id: code",
+         "when: {not: {derived.boven_eu_drempel: {exists: true}}}\n  instruments: {id: code")
+    assert any("may only appear directly under 'when'" in e for e in errors_of(root))
