@@ -1,0 +1,403 @@
+"""The JSON API (`/api/v1`): a thin shell over the Service; all reasoning stays in the engine.
+
+Follows the NL API Design Rules: version in the path, OpenAPI 3 at /api/v1/openapi.json (CORS open
+to all), problem+json errors (invalid input is 400), no trailing slashes (404, no redirect) and an
+`API-Version` header on every response.
+
+Limits (documented in the OpenAPI description): a POST /api/v1/advice body may be at most 64 KiB,
+a POST /api/v1/advice/batch body at most 1 MiB (413 above that, checked on Content-Length and on the
+bytes actually received); a batch holds at most 1,000 situations (400 above that, naming
+`situations`). KB endpoints carry an ETag (kb_version + path + query) and `Cache-Control: public,
+no-cache` (revalidate every time: a KB reload shows at once, and an unchanged KB costs a 304).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import re
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, Callable, Literal, Optional, Sequence
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.responses import Response
+
+from . import problems
+from .models import Advice, Instrument, Questionnaire, Rule, Situation, Threshold
+from .problems import API_VERSION, ApiProblem, invalid_input, pydantic_errors
+from .service import Service
+
+log = logging.getLogger("advisor.api")
+
+PREFIX = "/api/v1"
+OPENAPI_PATH = f"{PREFIX}/openapi.json"
+ADVICE_BODY_LIMIT = 64 * 1024
+BATCH_BODY_LIMIT = 1024 * 1024
+MAX_BATCH = 1000
+KB_CACHE_CONTROL = "public, no-cache"
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+EXAMPLE_SITUATION = {"phase": "uitvoering", "goals": ["sr_monitoren"], "province": "groningen"}
+EXAMPLE_TENDER = {"phase": "aanbesteding", "role": "inkoper", "themes": ["arbeidsparticipatie"],
+                  "goals": ["inschrijvers_vergelijken"], "procedure": "europees",
+                  "contract_value_eur": 450000, "contracting_authority": "decentraal",
+                  "contract_type": "diensten", "reference_date": "2026-03-01"}
+
+
+# ---------------------------------------------------------------- documented shapes (OpenAPI only)
+
+class InstrumentOut(Instrument):
+    pages: dict[str, int] = Field(description="Per veld de rapportpagina die het onderbouwt.")
+
+
+class InstrumentList(BaseModel):
+    kb_version: str
+    instruments: list[InstrumentOut]
+
+
+class RuleOut(Rule):
+    defined_in: str = Field(description="Bestand en regel in de KB, bijvoorbeeld `rules/fit.yaml:7`.")
+
+
+class RuleList(BaseModel):
+    kb_version: str
+    rules: list[RuleOut]
+
+
+class QuestionnaireOut(Questionnaire):
+    kb_version: str
+
+
+class ThresholdList(BaseModel):
+    date: dt.date
+    kb_version: str
+    thresholds: list[Threshold]
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    kb_version: str
+    counts: dict[str, int]
+    errors: list[str] = Field(description="Bij `degraded`: de fouten van de mislukte herlaadpoging, `pad:regel: melding`.")
+
+
+class Pong(BaseModel):
+    pong: bool
+
+
+class BatchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    situations: list[Situation] = Field(max_length=MAX_BATCH, description=f"Hoogstens {MAX_BATCH} situaties.")
+
+
+class BatchAdvice(BaseModel):
+    kb_version: str
+    advices: list[Advice]
+
+
+# ---------------------------------------------------------------- helpers
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The raw JSON body: 415 unless JSON, 413 above `limit` (declared or actually streamed)."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
+        raise ApiProblem(415, "Stuur de body als JSON met 'Content-Type: application/json'"
+                              f"{f' (niet {media!r})' if media else ''}.")
+    too_big = ApiProblem(413, f"De body is groter dan {limit} bytes ({limit // 1024} KiB), "
+                              f"de grens voor {request.method} {request.url.path}.")
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise too_big
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise too_big
+    return bytes(body)
+
+
+def validate_json(model: type[BaseModel], body: bytes, root: str) -> Any:
+    """Strict JSON validation (the published schema, no coercion); every problem at once, in Dutch."""
+    try:
+        return model.model_validate_json(body, strict=True)
+    except ValidationError as err:
+        errors = err.errors()
+        malformed = next((e for e in errors if e["type"] == "json_invalid"), None)
+        if malformed is not None:
+            found = re.search(r"(.*) at line (\d+) column (\d+)", str(malformed.get("ctx", {}).get("error", "")))
+            where = f" (regel {found[2]}, kolom {found[3]}: {found[1]})" if found else ""
+            raise invalid_input([("body", f"geen geldige JSON{where}")], "De body is geen geldige JSON.") from None
+        raise invalid_input(pydantic_errors(errors, root=root)) from None
+
+
+def etag_response(request: Request, version: str, variant: str, render: Callable[[], bytes]) -> Response:
+    tag = '"' + hashlib.sha256(f"{version}|{request.url.path}|{variant}".encode()).hexdigest()[:20] + '"'
+    headers = {"ETag": tag, "Cache-Control": KB_CACHE_CONTROL}
+    wanted = request.headers.get("if-none-match")
+    if wanted:
+        tags = {t.strip().removeprefix("W/") for t in wanted.split(",")}
+        if tag in tags or "*" in tags:
+            return Response(status_code=304, headers=headers)
+    return Response(render(), media_type="application/json", headers=headers)
+
+
+def json_response(content: bytes | str, status: int = 200) -> Response:
+    return Response(content, status_code=status, media_type="application/json",
+                    headers={"Cache-Control": "no-store"})
+
+
+def request_body(schema: str, examples: dict[str, dict]) -> dict:
+    return {"requestBody": {"required": True, "content": {"application/json": {
+        "schema": {"$ref": f"#/components/schemas/{schema}"},
+        "examples": {name: {"summary": name.replace("_", " "), "value": value} for name, value in examples.items()},
+    }}}}
+
+
+class Rendered:
+    """Serialized KB documents, rebuilt when the KB version changes (the KB is immutable per version)."""
+
+    def __init__(self) -> None:
+        self.version = ""
+        self.items: dict[str, bytes] = {}
+
+    def get(self, version: str, key: str, build: Callable[[], BaseModel | Any]) -> bytes:
+        if version != self.version:
+            self.version, self.items = version, {}
+        if key not in self.items:
+            value = build()
+            self.items[key] = value.model_dump_json().encode() if isinstance(value, BaseModel) else value
+        return self.items[key]
+
+
+def instrument_out(instrument: Instrument) -> InstrumentOut:
+    fields = [name for name in Instrument.model_fields if name not in ("id", "source", "sources")]
+    return InstrumentOut(**dict(instrument), pages={name: instrument.page_of(name) for name in fields})
+
+
+def rule_out(kb, rule: Rule) -> RuleOut:
+    doc, position = kb.rule_docs[rule.id]
+    return RuleOut(**dict(rule), defined_in=f"rules/{Path(doc.file).name}:{doc.line(position)}")
+
+
+# ---------------------------------------------------------------- the router
+
+def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
+               batch_limit: int = BATCH_BODY_LIMIT) -> APIRouter:
+    router = APIRouter(prefix=PREFIX, redirect_slashes=False)
+    rendered = Rendered()
+    cached = problems.responses(304, 400, 404, 405, 500)
+
+    @router.get("/ping", response_model=Pong, tags=["status"], responses=problems.responses(405, 500),
+                summary="No-op: bevestigt dat de API antwoordt (voor monitoring en de benchmark)")
+    async def ping() -> Response:
+        return json_response(b'{"pong":true}')
+
+    @router.get("/health", response_model=Health, tags=["status"], responses=problems.responses(405, 500),
+                summary="Status, kb_version, aantallen en de fouten van een mislukte herlaadpoging")
+    async def health() -> Response:
+        kb = service.advisor.kb
+        return json_response(Health(status=service.status, kb_version=kb.version, counts=kb.counts(),
+                                    errors=list(service.errors)).model_dump_json())
+
+    @router.get("/instruments", response_model=InstrumentList, tags=["kennisbank"], responses=cached,
+                summary="Alle instrumenten, met per veld de rapportpagina")
+    async def instruments(request: Request) -> Response:
+        kb = service.advisor.kb
+        return etag_response(request, kb.version, "", lambda: rendered.get(kb.version, "instruments", lambda: (
+            InstrumentList(kb_version=kb.version, instruments=[instrument_out(i) for i in kb.instruments]))))
+
+    @router.get("/instruments/{instrument_id}", response_model=InstrumentOut, tags=["kennisbank"],
+                responses=cached, summary="Eén instrument, met per veld de rapportpagina")
+    async def instrument(request: Request, instrument_id: str) -> Response:
+        kb = service.advisor.kb
+        found = kb.instrument(instrument_id)
+        if found is None:
+            raise ApiProblem(404, f"Er is geen instrument met id '{instrument_id}'; zie {PREFIX}/instruments.")
+        return etag_response(request, kb.version, "", lambda: rendered.get(
+            kb.version, f"instrument:{found.id}", lambda: instrument_out(found)))
+
+    @router.get("/rules", response_model=RuleList, tags=["kennisbank"], responses=cached,
+                summary="Alle regels met soort, voorwaarden, onderbouwing en bron")
+    async def rules(request: Request) -> Response:
+        kb = service.advisor.kb
+        return etag_response(request, kb.version, "", lambda: rendered.get(kb.version, "rules", lambda: (
+            RuleList(kb_version=kb.version, rules=[rule_out(kb, r) for r in kb.rules]))))
+
+    @router.get("/rules/{rule_id}", response_model=RuleOut, tags=["kennisbank"], responses=cached,
+                summary="Eén regel met soort, voorwaarden, onderbouwing en bron")
+    async def rule(request: Request, rule_id: str) -> Response:
+        kb = service.advisor.kb
+        found = kb.rule(rule_id)
+        if found is None:
+            raise ApiProblem(404, f"Er is geen regel met id '{rule_id}'; zie {PREFIX}/rules.")
+        return etag_response(request, kb.version, "", lambda: rendered.get(
+            kb.version, f"rule:{found.id}", lambda: rule_out(kb, found)))
+
+    @router.get("/questions", response_model=QuestionnaireOut, tags=["kennisbank"], responses=cached,
+                summary="De vragenlijst (stappen en vragen), om een eigen formulier te tonen")
+    async def questions(request: Request) -> Response:
+        kb = service.advisor.kb
+        return etag_response(request, kb.version, "", lambda: rendered.get(kb.version, "questions", lambda: (
+            QuestionnaireOut(kb_version=kb.version, **dict(kb.questionnaire)))))
+
+    @router.get("/thresholds", response_model=ThresholdList, tags=["kennisbank"], responses=cached,
+                summary="De Europese drempelbedragen die op een datum gelden")
+    async def thresholds(request: Request, date: Optional[str] = Query(
+            default=None, description="JJJJ-MM-DD; standaard vandaag.",
+            json_schema_extra={"format": "date", "pattern": DATE.pattern, "examples": ["2026-03-01"]})) -> Response:
+        day = dt.date.today()
+        if date is not None:
+            try:
+                day = dt.date.fromisoformat(date) if DATE.match(date) else None
+            except ValueError:
+                day = None
+            if day is None:
+                raise invalid_input([("date", "moet een datum zijn (JJJJ-MM-DD)")])
+        kb = service.advisor.kb
+        return etag_response(request, kb.version, day.isoformat(), lambda: ThresholdList(
+            date=day, kb_version=kb.version,
+            thresholds=[t for t in kb.legal.thresholds if t.valid_from <= day <= t.valid_to],
+        ).model_dump_json().encode())
+
+    @router.post("/advice", response_model=Advice, tags=["advies"],
+                 responses=problems.responses(400, 405, 413, 415, 500),
+                 openapi_extra=request_body("Situation", {"uitvoering_groningen": EXAMPLE_SITUATION,
+                                                          "europese_aanbesteding": EXAMPLE_TENDER}),
+                 summary="Een situatie in, een gerangschikt en uitgelegd advies uit",
+                 description=f"Body hoogstens {advice_limit // 1024} KiB. Elk veld is optioneel.")
+    async def advice(request: Request) -> Response:
+        situation = validate_json(Situation, await read_body(request, advice_limit), "situation")
+        return json_response(service.advisor.advise(situation).model_dump_json())
+
+    @router.post("/advice/batch", response_model=BatchAdvice, tags=["advies"],
+                 responses=problems.responses(400, 405, 413, 415, 500),
+                 openapi_extra=request_body("BatchRequest", {"twee_situaties": {
+                     "situations": [EXAMPLE_SITUATION, EXAMPLE_TENDER]}}),
+                 summary=f"Tot {MAX_BATCH} situaties in, de adviezen in dezelfde volgorde uit",
+                 description=f"Body hoogstens {batch_limit // 1024} KiB (anders 413), hoogstens {MAX_BATCH} "
+                             "situaties (anders 400). Fouten noemen de index: `situations.3.phase`.")
+    async def advice_batch(request: Request) -> Response:
+        batch = validate_json(BatchRequest, await read_body(request, batch_limit), "body")
+        advisor = service.advisor  # one KB for the whole batch, even if a reload happens meanwhile
+        advices = await run_in_threadpool(advisor.advise_many, batch.situations)
+        return json_response(f'{{"kb_version":"{advisor.kb.version}","advices":['
+                             + ",".join(a.model_dump_json() for a in advices) + "]}")
+
+    return router
+
+
+# ---------------------------------------------------------------- headers, CORS for the OpenAPI document
+
+class ApiHeaders:
+    """Pure ASGI middleware: `API-Version` on every response; the OpenAPI document is open to all origins."""
+
+    def __init__(self, app, openapi_path: str = OPENAPI_PATH):
+        self.app, self.openapi_path = app, openapi_path
+        self.version = (b"api-version", API_VERSION.encode())
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        open_cors = scope["path"] == self.openapi_path
+        if open_cors and scope["method"] == "OPTIONS":
+            await send({"type": "http.response.start", "status": 204, "headers": [
+                self.version, (b"access-control-allow-origin", b"*"),
+                (b"access-control-allow-methods", b"GET, HEAD, OPTIONS"),
+                (b"access-control-allow-headers", b"*"), (b"access-control-max-age", b"86400")]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", [])
+                           if not (open_cors and h[0].lower() == b"access-control-allow-origin")
+                           and h[0].lower() != b"api-version"]
+                headers.append(self.version)
+                if open_cors:
+                    headers.append((b"access-control-allow-origin", b"*"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+# ---------------------------------------------------------------- the app
+
+def create_app(root: Optional[Path] = None, *, service: Optional[Service] = None, cors_origins: Sequence[str] = (),
+               watch: bool = False, max_body_bytes: int = ADVICE_BODY_LIMIT,
+               max_batch_bytes: int = BATCH_BODY_LIMIT) -> FastAPI:
+    service = service or Service(root)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if watch:
+            service.watch()
+        yield
+        if watch:
+            service.stop()
+
+    middleware = [Middleware(ApiHeaders)]
+    if cors_origins:
+        middleware.append(Middleware(CORSMiddleware, allow_origins=list(cors_origins),
+                                     allow_methods=["GET", "POST", "OPTIONS"],
+                                     allow_headers=["Content-Type", "If-None-Match", "Accept"],
+                                     expose_headers=["API-Version", "ETag"], max_age=3600))
+    app = FastAPI(title="advisor API", version=API_VERSION, openapi_url=OPENAPI_PATH, docs_url="/docs",
+                  redoc_url=None, redirect_slashes=False, middleware=middleware, lifespan=lifespan,
+                  description=__doc__.split("\n\n", 1)[1])
+    app.state.service = service
+    app.include_router(api_router(service, advice_limit=max_body_bytes, batch_limit=max_batch_bytes))
+    html_error = _mount_web(app, service)
+    problems.install(app, html_error)
+    app.openapi = lambda: _openapi(app)
+    return app
+
+
+def _mount_web(app: FastAPI, service: Service):
+    try:
+        from . import web
+    except ModuleNotFoundError as err:
+        if err.name != f"{__package__}.web":
+            log.warning("web pages not mounted: %s", err)
+        return None
+    except ImportError as err:
+        log.warning("web pages not mounted: %s", err)
+        return None
+    if hasattr(web, "web_router"):
+        app.include_router(web.web_router(service))
+    return getattr(web, "error_page", None)
+
+
+def _openapi(app: FastAPI) -> dict:
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, openapi_version=app.openapi_version,
+                         description=app.description, routes=app.routes)
+    schema["paths"] = {path: item for path, item in schema.get("paths", {}).items() if path.startswith(PREFIX)}
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for model in (problems.Problem, Situation, BatchRequest):
+        own = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in {**own.pop("$defs", {}), model.__name__: own}.items():
+            if components.setdefault(name, definition) != definition:
+                raise RuntimeError(f"OpenAPI: two different schemas named {name}")
+    app.openapi_schema = schema
+    return schema
+
+
+def app_from_env() -> FastAPI:
+    """uvicorn factory: `uvicorn --factory advisor.api:app_from_env`.
+
+    ADVISOR_KB (KB folder), ADVISOR_CORS_ORIGINS (comma-separated origins), ADVISOR_WATCH=1 (reload on edits).
+    """
+    origins = [o.strip() for o in os.environ.get("ADVISOR_CORS_ORIGINS", "").split(",") if o.strip()]
+    root = os.environ.get("ADVISOR_KB")
+    return create_app(Path(root) if root else None, cors_origins=origins,
+                      watch=os.environ.get("ADVISOR_WATCH", "") in ("1", "true", "yes"))
