@@ -44,9 +44,14 @@ def day(value: dt.date) -> int:
     return value.year * 10000 + value.month * 100 + value.day
 
 
+CASELESS = {"municipality"}  # free text: 'rotterdam' and 'Rotterdam' are the same gemeente
+
+
 def _literal(field: str, value: Any) -> Any:
     if SITUATION_FIELDS.get(field) and SITUATION_FIELDS[field].shape == "date" and isinstance(value, dt.date):
         return day(value)
+    if field in CASELESS and isinstance(value, str):
+        return value.casefold()
     return value
 
 
@@ -201,6 +206,11 @@ def situation_fact(values: dict[str, Any]) -> dict[str, Any]:
     for field, value in values.items():
         if value is None or value == ():
             continue
+        if isinstance(value, float):
+            # durable_rules' JSON parser rejects an exponent without a fraction ("1e-05"): whole cents.
+            value = round(value, 2)
+        if field in CASELESS:
+            value = value.casefold()
         fact[field] = day(value) if isinstance(value, dt.date) else list(value) if isinstance(value, tuple) else value
     return fact
 

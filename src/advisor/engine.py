@@ -70,7 +70,9 @@ class Advisor:
         message = result[1]
         try:
             while message:
-                name = next(iter(json.loads(message)))
+                # The message is {"<rule name>": {...}}; rule names are slugs, so the first key
+                # can be read without parsing the whole JSON.
+                name = message[2:message.index('"', 2)]
                 effect = self.compiled.effects[name]
                 # durable_rules splits an `$or` into several network paths, so one rule can fire
                 # once per true branch; an advice counts each rule once.

@@ -45,18 +45,25 @@ def legal_reference(kb, source: Source) -> tuple[str, ...]:
 
 
 _MEMO: dict[tuple, Any] = {}
+MEMO_LIMIT = 200_000
+_NAMES: dict[tuple, tuple[str, ...]] = {}
+UNBOUNDED = ("municipality", "contract_value_eur", "derived.")  # free values: never memoised
 
 
 def _explanation(kb, effect: Effect, instrument_id: str, situation: Situation, derived: dict[str, Any]):
     """The Reason, WhyNot or Caveat of one firing for one instrument.
 
-    Most texts only name the instrument; those are built once and shared (models are frozen),
-    which keeps an advice well under a millisecond.
+    Texts only vary with the instrument and a few closed-vocabulary answers, so each one is
+    built once and shared (the models are frozen); that keeps an advice under a millisecond.
     """
     rule = effect.rule
-    static = not any(name != "instrument" for name in PLACEHOLDER.findall(rule.text or ""))
-    key = (kb.version, effect.name, instrument_id)
-    if static and key in _MEMO:
+    names = _NAMES.get((kb.version, rule.id))
+    if names is None:
+        names = _NAMES[(kb.version, rule.id)] = tuple(
+            n for n in dict.fromkeys(PLACEHOLDER.findall(rule.text or "")) if n != "instrument")
+    bounded = not any(n.startswith(UNBOUNDED) for n in names)
+    key = (kb.version, effect.name, instrument_id, tuple(getattr(situation, n) for n in names)) if bounded else None
+    if key is not None and key in _MEMO:
         return _MEMO[key]
     text = _fill(rule.text or "", kb.instrument(instrument_id).name, situation, derived)
     if rule.kind == "score":
@@ -65,9 +72,20 @@ def _explanation(kb, effect: Effect, instrument_id: str, situation: Situation, d
         made = WhyNot(rule=rule.id, text=text, source=rule.source)
     else:
         made = Caveat(rule=rule.id, text=text, source=rule.source, legal_reference=legal_reference(kb, rule.source))
-    if static:
+    if key is not None:
+        if len(_MEMO) > MEMO_LIMIT:  # old KB versions after many reloads
+            _MEMO.clear()
         _MEMO[key] = made
     return made
+
+
+def _firing(kb, order: int, effect: Effect) -> Firing:
+    key = (kb.version, order, effect.name)
+    found = _MEMO.get(key)
+    if found is None:
+        found = _MEMO[key] = Firing(order=order, rule=effect.rule.id, kind=effect.rule.kind,
+                                    instruments=effect.instruments)
+    return found
 
 
 def build_advice(kb, situation: Situation, reference_date: dt.date,
@@ -76,8 +94,7 @@ def build_advice(kb, situation: Situation, reference_date: dt.date,
     derived: list[DerivedFact] = []
     trace: list[Firing] = []
     for order, (effect, fact) in enumerate(fired, start=1):
-        trace.append(Firing.model_construct(order=order, rule=effect.rule.id, kind=effect.rule.kind,
-                                            instruments=effect.instruments))
+        trace.append(_firing(kb, order, effect))
         if fact is not None:
             derived_values[fact["name"]] = fact["value"]
     for effect, fact in fired:
