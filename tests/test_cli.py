@@ -55,3 +55,12 @@ def test_rules_list_and_one():
     one = runner.invoke(app, ["rules", "keurmerk-gelijkwaardig", "--kb", str(ROOT)])
     assert "Motivering:" in one.output and "aw2012-2.78a" in one.output
     assert runner.invoke(app, ["rules", "keurmerk", "--kb", str(ROOT)]).exit_code == 1
+
+
+def test_check_json_lists_problems(tmp_path):
+    root = copy_kb(tmp_path)
+    edit(root / "knowledge/instruments.yaml", "  levels: [outcome]", "  levels: [outcom]")
+    result = runner.invoke(app, ["check", "--kb", str(root), "--format", "json"])
+    assert result.exit_code == 1
+    body = json.loads(result.output)
+    assert body["ok"] is False and body["errors"][0]["message"].startswith("instrument 'medewerkerstool'")

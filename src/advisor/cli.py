@@ -39,8 +39,17 @@ def _advisor(kb: Optional[Path]):
 
 
 @app.command()
-def check(kb: Optional[Path] = KB) -> None:
+def check(kb: Optional[Path] = KB, fmt: Format = typer.Option(Format.text, "--format", "-f")) -> None:
     """Validate knowledge/ and rules/; print every error as path:line: message."""
+    if fmt is Format.json:
+        from .engine import Advisor
+        try:
+            advisor = Advisor.from_root(kb)
+        except KnowledgeBaseError as err:
+            typer.echo(json.dumps({"ok": False, "errors": [vars(p) for p in err.problems]}, ensure_ascii=False))
+            raise typer.Exit(1)
+        typer.echo(json.dumps({"ok": True, "kb_version": advisor.kb.version, "counts": advisor.kb.counts()}))
+        return
     advisor = _advisor(kb)
     counts = advisor.kb.counts()
     typer.echo(f"ok: {counts['instruments']} instruments, {counts['rules']} rules "

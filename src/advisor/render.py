@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .models import Advice, Source
+from .models import Advice, Caveat, Source
 
 
 def source_text(source: Source | None) -> str:
@@ -11,6 +11,11 @@ def source_text(source: Source | None) -> str:
     parts = [f"p. {source.page}"] if source.page else []
     parts += list(source.articles)
     return f" [{', '.join(parts)}]"
+
+
+def caveat_source(caveat: Caveat) -> str:
+    parts = [f"p. {caveat.source.page}"] if caveat.source.page else []
+    return f" [{', '.join(parts + list(caveat.legal_reference))}]"
 
 
 def advice_text(advice: Advice, top: int = 5) -> str:
@@ -25,10 +30,10 @@ def advice_text(advice: Advice, top: int = 5) -> str:
         for reason in rec.reasons:
             lines.append(f"   {reason.points:+d} {reason.text}{source_text(reason.source)}")
         for caveat in rec.caveats:
-            lines.append(f"   ! {caveat.text}{source_text(caveat.source)}")
+            lines.append(f"   ! {caveat.text}{caveat_source(caveat)}")
     if advice.general_caveats:
         lines.append("\nLet op:")
-        lines += [f"  ! {c.text}{source_text(c.source)}" for c in advice.general_caveats]
+        lines += [f"  ! {c.text}{caveat_source(c)}" for c in advice.general_caveats]
     lines.append("\nWaarom niet?")
     for item in advice.not_recommended:
         why = "; ".join(w.text for w in item.why_not)
