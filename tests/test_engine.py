@@ -4,8 +4,18 @@ import json
 import random
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
+from advisor.engine import Advisor
+
 from advisor.models import Situation
 from advisor.vocab import Goal, Level, Phase, Province, SituationTheme, values
+
+
+@pytest.fixture(scope="module")
+def uncached(advisor):
+    """An Advisor without the advice cache, so every call really runs the network."""
+    return Advisor(advisor.kb, cache_size=0)
 
 
 def random_situations(n, seed=7):
@@ -68,7 +78,8 @@ def test_advice_is_deterministic_and_ranked(advisor):
     assert all(r.reasons for r in first.recommendations)
 
 
-def test_state_is_removed_after_each_advice(advisor):
+def test_state_is_removed_after_each_advice(uncached):
+    advisor = uncached
     for situation in random_situations(300):
         advisor.advise(situation)
     ruleset = advisor._host.get_ruleset(advisor._ruleset)
@@ -80,9 +91,15 @@ def test_state_is_removed_after_each_advice(advisor):
     assert facts == []
 
 
-def test_concurrent_advices_equal_sequential(advisor):
-    situations = list(random_situations(32, seed=11))
-    sequential = [advisor.advise(s) for s in situations]
+def test_concurrent_advices_equal_sequential(uncached):
+    situations = list(random_situations(32, seed=11)) * 4
+    sequential = [uncached.advise(s) for s in situations]
     with ThreadPoolExecutor(max_workers=32) as pool:
-        concurrent = list(pool.map(advisor.advise, situations))
+        concurrent = list(pool.map(uncached.advise, situations))
     assert concurrent == sequential
+
+
+def test_cache_returns_the_same_advice(advisor, uncached):
+    situation = Situation(phase="uitvoering", goals=("sr_monitoren",), reference_date="2026-02-02")
+    assert advisor.advise(situation) is advisor.advise(situation)
+    assert advisor.advise(situation) == uncached.advise(situation)

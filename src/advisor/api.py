@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import os
 import re
@@ -32,7 +33,7 @@ from starlette.responses import Response
 
 from . import problems
 from .models import Advice, Instrument, Questionnaire, Rule, Situation, Threshold
-from .problems import API_VERSION, ApiProblem, invalid_input, pydantic_errors
+from .problems import API_VERSION, ApiHeaders, ApiProblem, invalid_input, pydantic_errors
 from .service import Service
 
 log = logging.getLogger("advisor.api")
@@ -250,7 +251,7 @@ def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
 
     @router.get("/thresholds", response_model=ThresholdList, tags=["kennisbank"], responses=cached,
                 summary="De Europese drempelbedragen die op een datum gelden")
-    async def thresholds(request: Request, date: Optional[str] = Query(
+    async def thresholds(request: Request, date: str = Query(  # type: ignore[assignment]
             default=None, description="JJJJ-MM-DD; standaard vandaag.",
             json_schema_extra={"format": "date", "pattern": DATE.pattern, "examples": ["2026-03-01"]})) -> Response:
         day = dt.date.today()
@@ -294,41 +295,6 @@ def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
     return router
 
 
-# ---------------------------------------------------------------- headers, CORS for the OpenAPI document
-
-class ApiHeaders:
-    """Pure ASGI middleware: `API-Version` on every response; the OpenAPI document is open to all origins."""
-
-    def __init__(self, app, openapi_path: str = OPENAPI_PATH):
-        self.app, self.openapi_path = app, openapi_path
-        self.version = (b"api-version", API_VERSION.encode())
-
-    async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        open_cors = scope["path"] == self.openapi_path
-        if open_cors and scope["method"] == "OPTIONS":
-            await send({"type": "http.response.start", "status": 204, "headers": [
-                self.version, (b"access-control-allow-origin", b"*"),
-                (b"access-control-allow-methods", b"GET, HEAD, OPTIONS"),
-                (b"access-control-allow-headers", b"*"), (b"access-control-max-age", b"86400")]})
-            await send({"type": "http.response.body", "body": b""})
-            return
-
-        async def send_with_headers(message) -> None:
-            if message["type"] == "http.response.start":
-                headers = [h for h in message.get("headers", [])
-                           if not (open_cors and h[0].lower() == b"access-control-allow-origin")
-                           and h[0].lower() != b"api-version"]
-                headers.append(self.version)
-                if open_cors:
-                    headers.append((b"access-control-allow-origin", b"*"))
-                message = {**message, "headers": headers}
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
 # ---------------------------------------------------------------- the app
 
 def create_app(root: Optional[Path] = None, *, service: Optional[Service] = None, cors_origins: Sequence[str] = (),
@@ -344,7 +310,7 @@ def create_app(root: Optional[Path] = None, *, service: Optional[Service] = None
         if watch:
             service.stop()
 
-    middleware = [Middleware(ApiHeaders)]
+    middleware = [Middleware(ApiHeaders, openapi_path=OPENAPI_PATH)]
     if cors_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(cors_origins),
                                      allow_methods=["GET", "POST", "OPTIONS"],
@@ -352,7 +318,7 @@ def create_app(root: Optional[Path] = None, *, service: Optional[Service] = None
                                      expose_headers=["API-Version", "ETag"], max_age=3600))
     app = FastAPI(title="advisor API", version=API_VERSION, openapi_url=OPENAPI_PATH, docs_url="/docs",
                   redoc_url=None, redirect_slashes=False, middleware=middleware, lifespan=lifespan,
-                  description=__doc__.split("\n\n", 1)[1])
+                  description=(__doc__ or "").split("\n\n", 1)[-1])
     app.state.service = service
     app.include_router(api_router(service, advice_limit=max_body_bytes, batch_limit=max_batch_bytes))
     html_error = _mount_web(app, service)
@@ -382,12 +348,28 @@ def _openapi(app: FastAPI) -> dict:
     schema = get_openapi(title=app.title, version=app.version, openapi_version=app.openapi_version,
                          description=app.description, routes=app.routes)
     schema["paths"] = {path: item for path, item in schema.get("paths", {}).items() if path.startswith(PREFIX)}
+    # Request bodies are read by hand (strict JSON, own limits), so their schemas are added here, in
+    # validation mode; where a response already uses the name (serialization mode), as "<name>-Input".
     components = schema.setdefault("components", {}).setdefault("schemas", {})
+    own: dict[str, dict] = {}
     for model in (problems.Problem, Situation, BatchRequest):
-        own = model.model_json_schema(ref_template="#/components/schemas/{model}")
-        for name, definition in {**own.pop("$defs", {}), model.__name__: own}.items():
-            if components.setdefault(name, definition) != definition:
-                raise RuntimeError(f"OpenAPI: two different schemas named {name}")
+        definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        own.update(definition.pop("$defs", {}), **{model.__name__: definition})
+    renamed = {name: f"{name}-Input" for name, d in own.items() if components.get(name, d) != d}
+    text = json.dumps(own)
+    for name, new in renamed.items():
+        text = text.replace(f'"#/components/schemas/{name}"', f'"#/components/schemas/{new}"')
+    components.update({renamed.get(name, name): d for name, d in json.loads(text).items()})
+    for item in schema["paths"].values():
+        for operation in item.values():
+            operation.get("responses", {}).pop("422", None)  # invalid input is 400 here
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+            ref = body.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1]
+            if ref in renamed:
+                body["schema"]["$ref"] = f"#/components/schemas/{renamed[ref]}"
+    for unused in ("HTTPValidationError", "ValidationError"):
+        if f'"#/components/schemas/{unused}"' not in json.dumps(schema):
+            components.pop(unused, None)
     app.openapi_schema = schema
     return schema
 

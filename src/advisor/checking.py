@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 PLACEHOLDER = re.compile(r"\{([a-z_.]+)\}")
 SITUATION_FIELDS = model_fields(Situation)
 INSTRUMENT_FIELDS = model_fields(Instrument, skip=("source", "sources"))
+# Which field shapes each question type can ask for (see fields.FieldSpec.shape).
+SHAPES_OF_TYPE = {"one": {"scalar"}, "several": {"list"}, "number": {"number"}, "yesno": {"bool"},
+                  "date": {"date"}, "text": {"text", "scalar"}}
 
 
 def derived_facts(kb: "KnowledgeBase") -> dict[str, Rule]:
@@ -203,6 +206,12 @@ def _questions(kb) -> list[Problem]:
         if question.field in seen:
             problems.append(doc.problem(path + ("field",), f"question for '{question.field}' asked twice"))
         seen.add(question.field)
+        if spec.shape not in SHAPES_OF_TYPE[question.type]:
+            problems.append(doc.problem(path + ("type",), f"type '{question.type}' does not fit '{question.field}' "
+                                                         f"({spec.shape}); use "
+                                                         f"{' or '.join(t for t, s in SHAPES_OF_TYPE.items() if spec.shape in s)}"))
+        if question.type in ("one", "several") and not question.options:
+            problems.append(doc.problem(path + ("type",), f"a '{question.type}' question needs 'options'"))
         if question.step not in steps:
             problems.append(doc.problem(path + ("step",), f"unknown step '{question.step}'{did_you_mean(question.step, steps)}"))
         for j, option in enumerate(question.options):
@@ -218,4 +227,8 @@ def _questions(kb) -> list[Problem]:
                 continue
             for leaf in cnd.walk(cond):
                 problems += [doc.problem(p, m) for p, m in _leaf_problems(leaf, SITUATION_FIELDS, kb, False)]
+    for name in kb.questionnaire.labels.fields:
+        if name not in INSTRUMENT_FIELDS:
+            problems.append(doc.problem(("labels", "fields", name), f"unknown instrument attribute '{name}'"
+                                                                   f"{did_you_mean(name, INSTRUMENT_FIELDS)}"))
     return problems

@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 import json
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -37,8 +38,12 @@ class _Host(Host):
 
 
 class Advisor:
-    def __init__(self, kb: KnowledgeBase):
+    def __init__(self, kb: KnowledgeBase, cache_size: int = 4096):
         self.kb = kb
+        # An advice depends only on the KB (fixed per Advisor), the situation and the date, and
+        # is immutable: repeated situations (permalinks, re-rendered forms) are served from an
+        # LRU cache. cache_size=0 turns it off (the engine benchmark measures without it).
+        self._cached = lru_cache(maxsize=cache_size)(self._advise) if cache_size else self._advise
         self.compiled: CompiledRuleset = compile_rules(kb)
         problems = unfireable(kb, self.compiled)
         if problems:
@@ -110,7 +115,9 @@ class Advisor:
                     pass
 
     def advise(self, situation: Situation) -> Advice:
-        reference_date = situation.reference_date or dt.date.today()
+        return self._cached(situation, situation.reference_date or dt.date.today())
+
+    def _advise(self, situation: Situation, reference_date: dt.date) -> Advice:
         return build_advice(self.kb, situation, reference_date, self.fire(situation, reference_date))
 
     def advise_many(self, situations: Iterable[Situation]) -> list[Advice]:

@@ -1,8 +1,9 @@
-"""Errors of the JSON API as `application/problem+json` (RFC 9457), following the NL API Design Rules.
+"""The envelope of the JSON API: problem+json errors (RFC 9457) and the headers on every response.
 
 Every 4xx/5xx carries `type`, `title`, `status`, `detail` and `instance`; invalid input (400) adds
 `errors`: every problem at once, each `{"name": field path, "reason": Dutch message}`. Titles of
 `about:blank` problems are the HTTP status phrases (RFC 9457 section 4.2.1); details are Dutch.
+Every response, errors included, carries `API-Version` (NL API Design Rules, API-57).
 """
 
 from __future__ import annotations
@@ -44,6 +45,13 @@ class Problem(BaseModel):
         default=None, description="Alleen bij ongeldige invoer: alle problemen tegelijk.")
 
 
+def phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
 class ApiProblem(Exception):
     """Raised anywhere in the API to answer with a problem document."""
 
@@ -51,7 +59,7 @@ class ApiProblem(Exception):
                  type: str = "about:blank", title: Optional[str] = None, headers: Optional[dict] = None):
         super().__init__(detail)
         self.status, self.detail, self.errors, self.type = status, detail, errors, type
-        self.title = title or HTTPStatus(status).phrase
+        self.title = title or phrase(status)
         self.headers = headers or {}
 
 
@@ -82,6 +90,10 @@ def dutch(error: dict) -> str:
         return f"te veel elementen: hoogstens {error.get('ctx', {}).get('max_length')}"
     if kind == "too_short":
         return f"te weinig elementen: minstens {error.get('ctx', {}).get('min_length')}"
+    ctx = error.get("ctx")
+    if ctx:  # 0.0 -> 0 in "moet minstens 0 zijn"
+        ctx = {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in ctx.items()}
+        error = {**error, "ctx": ctx}
     return _dutch(error)
 
 
@@ -117,10 +129,10 @@ def install(app: FastAPI, html_error: Optional[Callable[[Request, int, str], Res
             detail = template.format(path=request.url.path, method=request.method)
             if exc.status_code == 405 and exc.headers and exc.headers.get("Allow"):
                 detail += f" Toegestaan: {exc.headers['Allow']}."
-        elif isinstance(exc.detail, str) and exc.detail != HTTPStatus(exc.status_code).phrase:
+        elif isinstance(exc.detail, str) and exc.detail:
             detail = exc.detail
         else:
-            detail = HTTPStatus(exc.status_code).phrase
+            detail = phrase(exc.status_code)
         if html_error is not None and not request.url.path.startswith("/api/"):
             return html_error(request, exc.status_code, detail)
         return problem_response(request.url.path, ApiProblem(exc.status_code, detail, headers=exc.headers))
@@ -157,3 +169,44 @@ def responses(*statuses: int) -> dict[int | str, dict]:
         out[status] = {"description": described[status],
                        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
     return out
+
+
+# ---------------------------------------------------------------- headers on every response
+
+class ApiHeaders:
+    """Pure ASGI middleware: `API-Version` on every response; the OpenAPI document is open to all origins;
+    HEAD is answered as GET without the body (RFC 9110 section 9.3.2)."""
+
+    def __init__(self, app, openapi_path: str):
+        self.app, self.openapi_path = app, openapi_path
+        self.version = (b"api-version", API_VERSION.encode())
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        open_cors = scope["path"] == self.openapi_path
+        if open_cors and scope["method"] == "OPTIONS":
+            await send({"type": "http.response.start", "status": 204, "headers": [
+                self.version, (b"access-control-allow-origin", b"*"),
+                (b"access-control-allow-methods", b"GET, HEAD, OPTIONS"),
+                (b"access-control-allow-headers", b"*"), (b"access-control-max-age", b"86400")]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        head = scope["method"] == "HEAD"
+        if head:
+            scope = {**scope, "method": "GET"}
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", [])
+                           if not (open_cors and h[0].lower() == b"access-control-allow-origin")
+                           and h[0].lower() != b"api-version"]
+                headers.append(self.version)
+                if open_cors:
+                    headers.append((b"access-control-allow-origin", b"*"))
+                message = {**message, "headers": headers}
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

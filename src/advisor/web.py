@@ -32,20 +32,26 @@ HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
 def _md_escape(value: Any) -> Any:
     """Markdown output is not HTML-escaped (it must stay readable), but raw HTML cannot get in."""
     if isinstance(value, str):
-        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return value.replace("<", "&lt;").replace(">", "&gt;")
     return "" if value is None else value
 
 
 def _environments() -> tuple[Environment, Environment]:
+    if _ENVS:
+        return _ENVS[0]
     html = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                        trim_blocks=True, lstrip_blocks=True)
     markdown = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefined=StrictUndefined,
                            finalize=_md_escape, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     for env in (html, markdown):
         env.filters["money"] = view.money
-        env.filters["pages"] = view.pages
+        env.filters["first_upper"] = view.first_upper
         env.globals["urlencode"] = urlencode
+    _ENVS.append((html, markdown))
     return html, markdown
+
+
+_ENVS: list[tuple[Environment, Environment]] = []
 
 
 def web_router(service, scenarios: Optional[Path] = None) -> APIRouter:
@@ -57,20 +63,20 @@ def web_router(service, scenarios: Optional[Path] = None) -> APIRouter:
     def scenario_folder() -> Path:
         return scenarios or Path(service.root) / "tests" / "scenarios"
 
-    def context(request: Request) -> dict[str, Any]:
-        kb = service.advisor.kb
-        return {"kb": kb, "labels": view.Labels(kb), "path": request.url.path,
-                "query": str(request.url.query), "kb_errors": list(getattr(service, "errors", []))}
+    def context(request: Request, kb) -> dict[str, Any]:
+        return {"kb": kb, "labels": view.Labels(kb), "path": request.url.path, "base": _base(request),
+                "kind_titles": view.KIND_TITLES, "kb_errors": list(getattr(service, "errors", []))}
 
-    def page(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
-        body = html.get_template(template).render(**context(request), **values)
-        return HTMLResponse(body, status_code=status, headers=HEADERS)
+    def page(request: Request, template: str, code: int = 200, kb=None, **values: Any) -> HTMLResponse:
+        # one request, one KB: a handler that used an advisor passes its kb, so a reload cannot split them
+        body = html.get_template(template).render(**context(request, kb or service.advisor.kb), **values)
+        return HTMLResponse(body, status_code=code, headers=HEADERS)
 
     def form(request: Request, status: int = 200, errors: Optional[SituationError] = None) -> HTMLResponse:
         kb = service.advisor.kb
         questions = {q.field: q for q in kb.questionnaire.questions}
         field_errors, other_errors = view.error_map(errors, questions) if errors else ({}, [])
-        return page(request, "vragenlijst.html", status,
+        return page(request, "vragenlijst.html", status, kb=kb,
                     values=view.form_values(request.query_params.multi_items()),
                     field_errors=field_errors, other_errors=other_errors,
                     show_if={f: view.condition_json(q.show_if) for f, q in questions.items()})
@@ -92,7 +98,7 @@ def web_router(service, scenarios: Optional[Path] = None) -> APIRouter:
         advice = advisor.advise(situation)
         labels = view.Labels(advisor.kb)
         given, still_open = view.answers(situation, labels, advisor.kb.questionnaire.questions)
-        return page(request, "advies.html", advice=advice, given=given, still_open=still_open,
+        return page(request, "advies.html", kb=advisor.kb, advice=advice, given=given, still_open=still_open,
                     permalink=urlencode(to_pairs(situation)), derived={f.name: f for f in advice.derived})
 
     @router.get("/advies.json")
@@ -100,7 +106,8 @@ def web_router(service, scenarios: Optional[Path] = None) -> APIRouter:
         try:
             situation = situation_of(request)
         except SituationError as err:
-            return JSONResponse(_problem(err, request), status_code=400, media_type="application/problem+json")
+            from .problems import invalid_input, problem_response  # the API's error envelope
+            return problem_response(request.url.path, invalid_input(err.errors))
         return JSONResponse(service.advisor.advise(situation).model_dump(mode="json"))
 
     @router.get("/advies.md")
@@ -116,7 +123,7 @@ def web_router(service, scenarios: Optional[Path] = None) -> APIRouter:
         given, _ = view.answers(situation, labels, advisor.kb.questionnaire.questions)
         body = markdown.get_template("advies.md").render(
             kb=advisor.kb, labels=labels, advice=advice, given=given, permalink=urlencode(to_pairs(situation)),
-            base=str(request.base_url).rstrip("/"))
+            base=_base(request), source=lambda src: view.source_text(advisor.kb, src))
         return Response(body, media_type="text/markdown; charset=utf-8",
                         headers={"Content-Disposition": 'inline; filename="advies.md"'})
 
@@ -126,15 +133,17 @@ def web_router(service, scenarios: Optional[Path] = None) -> APIRouter:
         labels = view.Labels(kb)
         chosen = {name: request.query_params.get(name, "") for name in view.FILTERS}
         found, errors = view.filter_instruments(kb, labels, chosen)
-        return page(request, "instrumenten.html", 400 if errors else 200, instruments=found, chosen=chosen,
+        return page(request, "instrumenten.html", 400 if errors else 200, kb=kb, instruments=found, chosen=chosen,
                     filter_errors=errors, options=view.filter_options(kb, labels))
 
     @router.get("/instrumenten/{instrument_id}", response_class=HTMLResponse)
     def instrument(request: Request, instrument_id: str):
-        found = service.advisor.kb.instrument(instrument_id)
+        kb = service.advisor.kb
+        found = kb.instrument(instrument_id)
         if found is None:
-            return page(request, "niet-gevonden.html", 404, what=f"het instrument '{instrument_id}'")
-        return page(request, "instrument.html", instrument=found)
+            return page(request, "fout.html", 404, kb=kb, status=404,
+                        message=f"Het instrument '{instrument_id}' bestaat niet.")
+        return page(request, "instrument.html", kb=kb, instrument=found)
 
     @router.get("/regels", response_class=HTMLResponse)
     def rules(request: Request):
@@ -144,22 +153,32 @@ def web_router(service, scenarios: Optional[Path] = None) -> APIRouter:
                    [r for r in advisor.kb.rules if r.kind == kind]) for kind in view.KIND_TITLES]
         described = {r.id: (view.describe(r.when, labels), view.describe(r.instruments, labels, "instrument"))
                      for r in advisor.kb.rules}
-        return page(request, "regels.html", groups=groups, described=described,
+        return page(request, "regels.html", kb=advisor.kb, groups=groups, described=described,
                     coverage=view.scenario_coverage(advisor, scenario_folder()))
 
     @router.get("/begrippen", response_class=HTMLResponse)
     def glossary(request: Request):
-        return page(request, "begrippen.html", terms=sorted(service.advisor.kb.glossary, key=lambda t: t.term.lower()))
+        kb = service.advisor.kb
+        return page(request, "begrippen.html", kb=kb, terms=sorted(kb.glossary, key=lambda t: t.term.lower()))
 
     @router.get("/begrippen.json")
     def glossary_json():
-        return JSONResponse({"kb_version": service.advisor.kb.version,
-                             "terms": [t.model_dump(mode="json") for t in service.advisor.kb.glossary]})
+        kb = service.advisor.kb
+        return JSONResponse({"kb_version": kb.version, "terms": [t.model_dump(mode="json") for t in kb.glossary]})
 
     return router
 
 
-def _problem(err: SituationError, request: Request) -> dict[str, Any]:
-    return {"type": "about:blank", "title": "Ongeldige situatie", "status": 400,
-            "detail": f"{len(err.errors)} antwoord(en) kloppen niet", "instance": request.url.path,
-            "errors": [{"field": path, "message": message} for path, message in err.errors]}
+def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
+    """The HTML answer to an HTTP error outside /api/ (used by the API's error handlers)."""
+    service = getattr(request.app.state, "service", None)
+    kb = service.advisor.kb if service is not None else None
+    message = "Deze pagina bestaat niet." if status == 404 else detail
+    body = _environments()[0].get_template("fout.html").render(
+        kb=kb, labels=view.Labels(kb) if kb else None, path=request.url.path, base=_base(request),
+        kind_titles=view.KIND_TITLES, kb_errors=[], status=status, message=message)
+    return HTMLResponse(body, status_code=status, headers=HEADERS)
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")

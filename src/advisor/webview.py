@@ -37,6 +37,11 @@ def money(value: Any) -> str:
     return f"€ {int(round(value)):,}".replace(",", ".")
 
 
+def first_upper(text: str) -> str:
+    """Capitalise the first letter only ('MVI-score' stays as it is, unlike jinja's |capitalize)."""
+    return text[:1].upper() + text[1:]
+
+
 def humanize(value: str) -> str:
     return value.replace("_", " ")
 
@@ -69,6 +74,9 @@ class Labels:
             return money(value)
         if isinstance(value, dt.date):
             return value.strftime("%d-%m-%Y")
+        if scope == "instrument" and name == "id":
+            instrument = self.kb.instrument(str(value))
+            return instrument.name if instrument else str(value)
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         text = str(value)
@@ -83,9 +91,15 @@ class Labels:
         return ", ".join(self.value(v, name, scope) for v in values)
 
 
-def pages(source: Optional[Source]) -> str:
-    """'p. 16' for a source (articles are shown apart, with their law)."""
-    return f"p. {source.page}" if source is not None and source.page else ""
+def source_text(kb, source: Optional[Source]) -> str:
+    """' (p. 16 · art. 2.82 Aanbestedingswet 2012)' for plain-text and Markdown output."""
+    if source is None:
+        return ""
+    parts = [f"p. {source.page}"] if source.page else []
+    for article_id in source.articles:
+        article = kb.article(article_id)
+        parts.append(f"{article.article} {article.law}" if article else article_id)
+    return f" ({' · '.join(parts)})" if parts else ""
 
 
 # ---------------------------------------------------------------- conditions in words
@@ -118,12 +132,36 @@ def _operand(leaf: cnd.Leaf, labels: Labels, scope: str, joiner: str = "of") -> 
     value = leaf.value
     if isinstance(value, cnd.Ref):
         if value.scope == "instrument":
-            return f"{labels.field(value.name, 'instrument')} van het instrument"
+            return f"de {labels.field(value.name, 'instrument')} van het instrument"
         return f"de afgeleide waarde '{labels.facts.get(value.name, value.name)}'"
     if isinstance(value, tuple):
         names = [labels.value(v, leaf.field, scope) for v in value]
         return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {joiner} {names[-1]}"
     return labels.value(value, leaf.field, scope)
+
+
+PHRASES = {
+    "equals": "{n} is {v}",
+    "not_equals": "{n} is bekend en is niet {v}",
+    "in": "{n} is {v}",
+    "not_in": "{n} is bekend en is niet {v}",
+    "contains": "{n} bevat {v}",
+    "contains_any": "{n} bevat {v}",
+    "contains_all": "{n} bevat {v}",
+    "contains_none": "{n} is ingevuld maar bevat niet {v}",
+    "gte": "{n} is minstens {v}",
+    "lte": "{n} is hoogstens {v}",
+    "gt": "{n} is meer dan {v}",
+    "lt": "{n} is minder dan {v}",
+}
+# Comparisons with a list attribute of the instrument ("$instrument.phases").
+REF_PHRASES = dict(PHRASES, **{
+    "in": "{n} is een van {v}",
+    "not_in": "{n} is bekend en is geen van {v}",
+    "contains_any": "{n} bevat ten minste één van {v}",
+    "contains_all": "{n} bevat alle {v}",
+    "contains_none": "{n} is ingevuld maar bevat geen van {v}",
+})
 
 
 def _leaf(leaf: cnd.Leaf, labels: Labels, scope: str) -> str:
@@ -132,26 +170,14 @@ def _leaf(leaf: cnd.Leaf, labels: Labels, scope: str) -> str:
         return name if leaf.value else f"niet: {name}"
     if leaf.op == "exists":
         if scope == "instrument":
-            return f"{name}: ingevuld" if leaf.value else f"{name}: leeg"
+            return f"{name} is opgegeven" if leaf.value else f"{name} is niet opgegeven"
         return f"{name} is bekend" if leaf.value else f"{name} is onbekend"
-    multi = isinstance(leaf.value, cnd.Ref)
-    phrases = {
-        "equals": "{n} is {v}",
-        "not_equals": "{n} is bekend en is niet {v}",
-        "in": "{n} is een van: {v}" if multi else "{n} is {v}",
-        "not_in": "{n} is bekend en is geen van: {v}" if multi else "{n} is bekend en is niet {v}",
-        "contains": "{n} bevat {v}",
-        "contains_any": "{n} bevat ten minste één van: {v}" if multi else "{n} bevat {v}",
-        "contains_all": "{n} bevat {v}",
-        "contains_none": "{n} is ingevuld maar bevat niet: {v}" if scope == "situation" else "{n} bevat niet: {v}",
-        "gte": "{n} is minstens {v}",
-        "lte": "{n} is hoogstens {v}",
-        "gt": "{n} is meer dan {v}",
-        "lt": "{n} is minder dan {v}",
-    }
-    joiner = "en" if leaf.op == "contains_all" else "of"
     if scope == "instrument" and isinstance(leaf.value, bool):
         return name if leaf.value else f"niet {name}"
+    if scope == "instrument" and leaf.op == "contains_none":
+        return f"{name} bevat niet {_operand(leaf, labels, scope)}"
+    phrases = REF_PHRASES if isinstance(leaf.value, cnd.Ref) else PHRASES
+    joiner = "en" if leaf.op == "contains_all" else "of"
     return phrases[leaf.op].format(n=name, v=_operand(leaf, labels, scope, joiner))
 
 
@@ -194,7 +220,11 @@ def error_map(err: SituationError, questions: dict[str, Question]) -> tuple[dict
     other: list[str] = []
     for path, message in err.errors:
         name = path.split(".")[0]
-        if name in questions:
+        question = questions.get(name)
+        if question is not None and question.options and message.startswith("onbekende waarde"):
+            # the slugs in the engine's message mean nothing on a form: point at the choices instead
+            message = message.split(";")[0] + "; kies een van de antwoorden hieronder"
+        if question is not None:
             by_field.setdefault(name, []).append(message)
         else:
             other.append(f"{path}: {message}")

@@ -1,0 +1,32 @@
+"""Schemathesis against the app's own OpenAPI document: no 5xx, and every response conforms to it."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from advisor.api import create_app
+from conftest import ROOT
+
+app = create_app(ROOT)
+schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
+CALLS: list[int] = []
+
+
+@schema.parametrize()
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_conforms_to_its_openapi(case):
+    response = case.call_and_validate()
+    CALLS.append(response.status_code)
+    assert response.status_code < 500
+    version = response.headers.get("api-version")
+    assert (version[0] if isinstance(version, list) else version) == "1.0.0"
+
+
+def test_schemathesis_sent_a_few_hundred_requests():
+    # Runs after the parametrized test in file order (pytest keeps definition order).
+    if not CALLS:
+        pytest.skip("run together with test_api_conforms_to_its_openapi")
+    assert len(CALLS) >= 300, len(CALLS)
+
