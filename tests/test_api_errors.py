@@ -118,7 +118,7 @@ def test_a_crash_is_a_500_problem_without_traceback(monkeypatch):
     def boom(situation):
         raise RuntimeError("geheime details uit de stack")
 
-    monkeypatch.setattr(service.advisor, "advise", boom)
+    monkeypatch.setattr(service.advisor, "advise_json", boom)
     body = problem(client.post("/api/v1/advice", json={}), 500)
     assert "geheime" not in json.dumps(body)
 

@@ -276,7 +276,7 @@ def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
                  description=f"Body hoogstens {advice_limit // 1024} KiB. Elk veld is optioneel.")
     async def advice(request: Request) -> Response:
         situation = validate_json(Situation, await read_body(request, advice_limit), "situation")
-        return json_response(service.advisor.advise(situation).model_dump_json())
+        return json_response(service.advisor.advise_json(situation))
 
     @router.post("/advice/batch", response_model=BatchAdvice, tags=["advies"],
                  responses=problems.responses(400, 405, 413, 415, 500),
@@ -288,9 +288,8 @@ def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
     async def advice_batch(request: Request) -> Response:
         batch = validate_json(BatchRequest, await read_body(request, batch_limit), "body")
         advisor = service.advisor  # one KB for the whole batch, even if a reload happens meanwhile
-        advices = await run_in_threadpool(advisor.advise_many, batch.situations)
-        return json_response(f'{{"kb_version":"{advisor.kb.version}","advices":['
-                             + ",".join(a.model_dump_json() for a in advices) + "]}")
+        advices = await run_in_threadpool(lambda: [advisor.advise_json(s) for s in batch.situations])
+        return json_response(f'{{"kb_version":"{advisor.kb.version}","advices":[' + ",".join(advices) + "]}")
 
     return router
 
@@ -377,9 +376,11 @@ def _openapi(app: FastAPI) -> dict:
 def app_from_env() -> FastAPI:
     """uvicorn factory: `uvicorn --factory advisor.api:app_from_env`.
 
-    ADVISOR_KB (KB folder), ADVISOR_CORS_ORIGINS (comma-separated origins), ADVISOR_WATCH=1 (reload on edits).
+    ADVISOR_KB (KB folder), ADVISOR_CORS_ORIGINS (comma-separated origins), ADVISOR_WATCH=1 (reload on edits),
+    ADVISOR_ADVICE_CACHE (advices kept for repeated situations; 0 turns the cache off).
     """
     origins = [o.strip() for o in os.environ.get("ADVISOR_CORS_ORIGINS", "").split(",") if o.strip()]
     root = os.environ.get("ADVISOR_KB")
-    return create_app(Path(root) if root else None, cors_origins=origins,
+    service = Service(Path(root) if root else None, cache_size=int(os.environ.get("ADVISOR_ADVICE_CACHE", "4096")))
+    return create_app(service=service, cors_origins=origins,
                       watch=os.environ.get("ADVISOR_WATCH", "") in ("1", "true", "yes"))

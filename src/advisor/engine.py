@@ -8,14 +8,14 @@ import json
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
 
 import durable_rules_engine as _native
 from durable.engine import Host
 
 from .compiling import DERIVED, CompiledRuleset, Effect, compile_rules, situation_fact, unfireable
 from .errors import KnowledgeBaseError
-from .explaining import build_advice
+from .explaining import Explainer
 from .knowledge import KnowledgeBase, load
 from .models import Advice, Situation
 
@@ -44,7 +44,9 @@ class Advisor:
         # is immutable: repeated situations (permalinks, re-rendered forms) are served from an
         # LRU cache. cache_size=0 turns it off (the engine benchmark measures without it).
         self._cached = lru_cache(maxsize=cache_size)(self._advise) if cache_size else self._advise
+        self._cached_json = lru_cache(maxsize=cache_size)(self._advise_json) if cache_size else self._advise_json
         self.compiled: CompiledRuleset = compile_rules(kb)
+        self.explainer = Explainer(kb)
         problems = unfireable(kb, self.compiled)
         if problems:
             raise KnowledgeBaseError(problems)
@@ -117,8 +119,12 @@ class Advisor:
     def advise(self, situation: Situation) -> Advice:
         return self._cached(situation, situation.reference_date or dt.date.today())
 
-    def _advise(self, situation: Situation, reference_date: dt.date) -> Advice:
-        return build_advice(self.kb, situation, reference_date, self.fire(situation, reference_date))
+    def advise_json(self, situation: Situation) -> str:
+        """The advice serialised as JSON; cached like `advise`, since serialising costs as much as advising."""
+        return self._cached_json(situation, situation.reference_date or dt.date.today())
 
-    def advise_many(self, situations: Iterable[Situation]) -> list[Advice]:
-        return [self.advise(s) for s in situations]
+    def _advise_json(self, situation: Situation, reference_date: dt.date) -> str:
+        return self._cached(situation, reference_date).model_dump_json()
+
+    def _advise(self, situation: Situation, reference_date: dt.date) -> Advice:
+        return self.explainer.build(situation, reference_date, self.fire(situation, reference_date))

@@ -32,6 +32,8 @@ def _fill(text: str, instrument_name: str, situation: Situation, derived: dict[s
         value = getattr(situation, name, None)
         if isinstance(value, tuple):
             return ", ".join(value)
+        if name == "province":
+            return str(value).title()  # noord-holland -> Noord-Holland
         return money(value) if name == "contract_value_eur" else str(value)
     return PLACEHOLDER.sub(one, text)
 
@@ -44,110 +46,116 @@ def legal_reference(kb, source: Source) -> tuple[str, ...]:
     return tuple(refs)
 
 
-_MEMO: dict[tuple, Any] = {}
-MEMO_LIMIT = 200_000
-_NAMES: dict[tuple, tuple[str, ...]] = {}
 UNBOUNDED = ("municipality", "contract_value_eur", "derived.")  # free values: never memoised
+MEMO_LIMIT = 100_000
 
 
-def _explanation(kb, effect: Effect, instrument_id: str, situation: Situation, derived: dict[str, Any]):
-    """The Reason, WhyNot or Caveat of one firing for one instrument.
+class Explainer:
+    """Builds advices for one KB.
 
-    Texts only vary with the instrument and a few closed-vocabulary answers, so each one is
-    built once and shared (the models are frozen); that keeps an advice under a millisecond.
+    Explanations only vary with the instrument and a few closed-vocabulary answers, so each
+    one is built once and shared (the models are frozen); the models of the advice itself are
+    assembled with `model_construct` from values that were validated on the way in. Both keep
+    an advice well under a millisecond.
     """
-    rule = effect.rule
-    names = _NAMES.get((kb.version, rule.id))
-    if names is None:
-        names = _NAMES[(kb.version, rule.id)] = tuple(
-            n for n in dict.fromkeys(PLACEHOLDER.findall(rule.text or "")) if n != "instrument")
-    bounded = not any(n.startswith(UNBOUNDED) for n in names)
-    key = (kb.version, effect.name, instrument_id, tuple(getattr(situation, n) for n in names)) if bounded else None
-    if key is not None and key in _MEMO:
-        return _MEMO[key]
-    text = _fill(rule.text or "", kb.instrument(instrument_id).name, situation, derived)
-    if rule.kind == "score":
-        made = Reason(rule=rule.id, text=text, points=rule.points, source=rule.source)
-    elif rule.kind == "exclude":
-        made = WhyNot(rule=rule.id, text=text, source=rule.source)
-    else:
-        made = Caveat(rule=rule.id, text=text, source=rule.source, legal_reference=legal_reference(kb, rule.source))
-    if key is not None:
-        if len(_MEMO) > MEMO_LIMIT:  # old KB versions after many reloads
-            _MEMO.clear()
-        _MEMO[key] = made
-    return made
 
+    def __init__(self, kb):
+        self.kb = kb
+        self.order = {i.id: n for n, i in enumerate(kb.instruments)}
+        self.names = {i.id: i.name for i in kb.instruments}
+        self._placeholders: dict[str, tuple[tuple[str, ...], bool]] = {}
+        self._memo: dict[tuple, Any] = {}
 
-def _firing(kb, order: int, effect: Effect) -> Firing:
-    key = (kb.version, order, effect.name)
-    found = _MEMO.get(key)
-    if found is None:
-        found = _MEMO[key] = Firing(order=order, rule=effect.rule.id, kind=effect.rule.kind,
-                                    instruments=effect.instruments)
-    return found
-
-
-def build_advice(kb, situation: Situation, reference_date: dt.date,
-                 fired: list[tuple[Effect, Optional[dict]]]) -> Advice:
-    derived_values: dict[str, Any] = {}
-    derived: list[DerivedFact] = []
-    trace: list[Firing] = []
-    for order, (effect, fact) in enumerate(fired, start=1):
-        trace.append(_firing(kb, order, effect))
-        if fact is not None:
-            derived_values[fact["name"]] = fact["value"]
-    for effect, fact in fired:
-        if fact is not None:
-            label = effect.derived_label or _fill(effect.rule.derive.label, "", situation, derived_values)
-            derived.append(DerivedFact(name=fact["name"], value=fact["value"], label=label, rule=effect.rule.id))
-
-    scores = {i.id: 0 for i in kb.instruments}
-    reasons: dict[str, list[Reason]] = {i.id: [] for i in kb.instruments}
-    exclusions: dict[str, list[WhyNot]] = {i.id: [] for i in kb.instruments}
-    caveats: dict[str, list[Caveat]] = {i.id: [] for i in kb.instruments}
-    general: list[Caveat] = []
-    for effect, _ in fired:
+    def _explanation(self, effect: Effect, instrument_id: str, situation: Situation, derived: dict[str, Any]):
         rule = effect.rule
-        if rule.kind == "caveat" and rule.general:
-            general.append(Caveat(rule=rule.id, text=_fill(rule.text, "", situation, derived_values),
-                                  legal_reference=legal_reference(kb, rule.source), source=rule.source))
-        for instrument_id in effect.instruments:
-            made = _explanation(kb, effect, instrument_id, situation, derived_values)
-            if rule.kind == "score":
-                scores[instrument_id] += rule.points
-                reasons[instrument_id].append(made)
-            elif rule.kind == "exclude":
-                exclusions[instrument_id].append(made)
-            elif rule.kind == "caveat":
-                caveats[instrument_id].append(made)
+        meta = self._placeholders.get(rule.id)
+        if meta is None:
+            names = tuple(n for n in dict.fromkeys(PLACEHOLDER.findall(rule.text or "")) if n != "instrument")
+            meta = self._placeholders[rule.id] = (names, not any(n.startswith(UNBOUNDED) for n in names))
+        names, bounded = meta
+        key = (effect.name, instrument_id, *(getattr(situation, n) for n in names)) if bounded else None
+        made = self._memo.get(key) if key is not None else None
+        if made is not None:
+            return made
+        text = _fill(rule.text or "", self.names[instrument_id], situation, derived)
+        if rule.kind == "score":
+            made = Reason(rule=rule.id, text=text, points=rule.points, source=rule.source)
+        elif rule.kind == "exclude":
+            made = WhyNot(rule=rule.id, text=text, source=rule.source)
+        else:
+            made = Caveat(rule=rule.id, text=text, source=rule.source,
+                          legal_reference=legal_reference(self.kb, rule.source))
+        if key is not None:
+            if len(self._memo) > MEMO_LIMIT:
+                self._memo.clear()
+            self._memo[key] = made
+        return made
 
-    order = {i.id: n for n, i in enumerate(kb.instruments)}
-    candidates = [i for i in kb.instruments if not exclusions[i.id] and scores[i.id] > 0]
-    candidates.sort(key=lambda i: (-scores[i.id], -sum(r.points > 0 for r in reasons[i.id]), order[i.id]))
-    recommendations = tuple(
-        Recommendation(instrument=i.id, name=i.name, rank=rank, score=scores[i.id],
-                       reasons=tuple(sorted(reasons[i.id], key=lambda r: -r.points)),
-                       caveats=tuple(caveats[i.id]))
-        for rank, i in enumerate(candidates, start=1))
-    chosen = {i.id for i in candidates}
-    not_recommended = []
-    for instrument in kb.instruments:
-        if instrument.id in chosen:
-            continue
-        why = list(exclusions[instrument.id])
-        if not why:
-            why = [WhyNot(rule=r.rule, text=r.text, source=r.source) for r in reasons[instrument.id] if r.points < 0]
-            if not any(r.points > 0 for r in reasons[instrument.id]):
-                why.append(WhyNot(rule=None, text=NO_MATCH, source=None))
-            else:
-                why.append(WhyNot(rule=None, source=None, text=(
-                    f"De punten vóór ({sum(r.points for r in reasons[instrument.id] if r.points > 0)}) wegen niet "
-                    f"op tegen de punten tegen; totaalscore {scores[instrument.id]}.")))
-        not_recommended.append(NotRecommended(
-            instrument=instrument.id, name=instrument.name, score=scores[instrument.id],
-            excluded=bool(exclusions[instrument.id]), why_not=tuple(why), caveats=tuple(caveats[instrument.id])))
-    not_recommended.sort(key=lambda n: (n.excluded, -n.score, order[n.instrument]))
-    return Advice(kb_version=kb.version, situation=situation, reference_date=reference_date,
-                  derived=tuple(derived), recommendations=recommendations, general_caveats=tuple(general),
-                  not_recommended=tuple(not_recommended), trace=tuple(trace), tie_break=TIE_BREAK)
+    def _firing(self, order: int, effect: Effect) -> Firing:
+        key = ("firing", order, effect.name)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = Firing(order=order, rule=effect.rule.id, kind=effect.rule.kind,
+                                             instruments=effect.instruments)
+        return found
+
+    def build(self, situation: Situation, reference_date: dt.date,
+              fired: list[tuple[Effect, Optional[dict]]]) -> Advice:
+        kb = self.kb
+        derived_values = {fact["name"]: fact["value"] for _, fact in fired if fact is not None}
+        derived = tuple(
+            DerivedFact.model_construct(
+                name=fact["name"], value=fact["value"], rule=effect.rule.id,
+                label=effect.derived_label or _fill(effect.rule.derive.label, "", situation, derived_values))
+            for effect, fact in fired if fact is not None)
+        trace = tuple(self._firing(order, effect) for order, (effect, _) in enumerate(fired, start=1))
+
+        scores = dict.fromkeys(self.order, 0)
+        reasons: dict[str, list[Reason]] = {i: [] for i in self.order}
+        exclusions: dict[str, list[WhyNot]] = {i: [] for i in self.order}
+        caveats: dict[str, list[Caveat]] = {i: [] for i in self.order}
+        general: list[Caveat] = []
+        for effect, _ in fired:
+            rule = effect.rule
+            if rule.general:
+                general.append(Caveat(rule=rule.id, text=_fill(rule.text, "", situation, derived_values),
+                                      legal_reference=legal_reference(kb, rule.source), source=rule.source))
+                continue
+            target = {"score": reasons, "exclude": exclusions, "caveat": caveats}.get(rule.kind)
+            if target is None:
+                continue
+            for instrument_id in effect.instruments:
+                target[instrument_id].append(self._explanation(effect, instrument_id, situation, derived_values))
+                if rule.kind == "score":
+                    scores[instrument_id] += rule.points
+
+        def in_favour(instrument_id: str) -> list[Reason]:
+            return [r for r in reasons[instrument_id] if r.points > 0]
+
+        candidates = [i for i in self.order if not exclusions[i] and scores[i] > 0]
+        candidates.sort(key=lambda i: (-scores[i], -len(in_favour(i)), self.order[i]))
+        recommendations = tuple(
+            Recommendation.model_construct(
+                instrument=i, name=self.names[i], rank=rank, score=scores[i], caveats=tuple(caveats[i]),
+                reasons=tuple(sorted(reasons[i], key=lambda r: -r.points)))
+            for rank, i in enumerate(candidates, start=1))
+        chosen = set(candidates)
+        not_recommended = []
+        for i in self.order:
+            if i in chosen:
+                continue
+            why = list(exclusions[i])
+            if not why:
+                why = [WhyNot.model_construct(rule=r.rule, text=r.text, source=r.source)
+                       for r in reasons[i] if r.points < 0]
+                favour = sum(r.points for r in in_favour(i))
+                why.append(WhyNot.model_construct(rule=None, source=None, text=NO_MATCH if not favour else (
+                    f"De punten vóór ({favour}) wegen niet op tegen de punten tegen; totaalscore {scores[i]}.")))
+            not_recommended.append(NotRecommended.model_construct(
+                instrument=i, name=self.names[i], score=scores[i], excluded=bool(exclusions[i]),
+                why_not=tuple(why), caveats=tuple(caveats[i])))
+        not_recommended.sort(key=lambda n: (n.excluded, -n.score, self.order[n.instrument]))
+        return Advice.model_construct(
+            kb_version=kb.version, situation=situation, reference_date=reference_date, derived=derived,
+            recommendations=recommendations, general_caveats=tuple(general),
+            not_recommended=tuple(not_recommended), trace=trace, tie_break=TIE_BREAK)

@@ -9,15 +9,16 @@ from typing import Optional
 
 from .engine import Advisor
 from .errors import KnowledgeBaseError
-from .knowledge import default_root, kb_files
+from .knowledge import default_root, load
 
 log = logging.getLogger("advisor")
 
 
 class Service:
-    def __init__(self, root: Optional[Path] = None, advisor: Optional[Advisor] = None):
+    def __init__(self, root: Optional[Path] = None, advisor: Optional[Advisor] = None, cache_size: int = 4096):
         self.root = Path(root) if root else default_root()
-        self.advisor = advisor or Advisor.from_root(self.root)
+        self.cache_size = cache_size
+        self.advisor = advisor or Advisor(load(self.root), cache_size)
         self.errors: list[str] = []
         self._stop = threading.Event()
         self._thread: Optional[threading.Thread] = None
@@ -29,7 +30,7 @@ class Service:
     def reload(self) -> bool:
         """Load the KB again. On failure keep serving the last good one and remember the errors."""
         try:
-            advisor = Advisor.from_root(self.root)
+            advisor = Advisor(load(self.root), self.cache_size)
         except KnowledgeBaseError as err:
             self.errors = err.lines()
             log.error("KB reload failed, still serving %s:\n%s", self.advisor.kb.version, "\n".join(self.errors))

@@ -77,6 +77,8 @@ def to_pairs(situation: Situation) -> list[tuple[str, str]]:
             pairs += [(name, str(v)) for v in value]
         elif isinstance(value, bool):
             pairs.append((name, "true" if value else "false"))
+        elif isinstance(value, float) and value.is_integer():
+            pairs.append((name, str(int(value))))
         else:
             pairs.append((name, str(value)))
     return pairs
