@@ -174,3 +174,11 @@ def test_docs_page(client):
     response = client.get("/docs")
     assert response.status_code == 200 and "/api/v1/openapi.json" in response.text
     assert response.headers["api-version"] == "1.0.0"
+
+
+def test_docs_are_served_without_a_cdn(client):
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "/docs-assets/swagger-ui-bundle.js" in page.text and "cdn" not in page.text.lower()
+    asset = client.get("/docs-assets/swagger-ui-bundle.js")
+    assert asset.status_code == 200 and len(asset.content) > 100_000

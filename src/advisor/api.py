@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import logging
 import os
 import re
 from contextlib import asynccontextmanager
@@ -35,8 +34,8 @@ from . import problems
 from .models import Advice, Instrument, Questionnaire, Rule, Situation, Threshold
 from .problems import API_VERSION, ApiHeaders, ApiProblem, invalid_input, pydantic_errors
 from .service import Service
+from .web import error_page, web_router
 
-log = logging.getLogger("advisor.api")
 
 PREFIX = "/api/v1"
 OPENAPI_PATH = f"{PREFIX}/openapi.json"
@@ -315,30 +314,32 @@ def create_app(root: Optional[Path] = None, *, service: Optional[Service] = None
                                      allow_methods=["GET", "POST", "OPTIONS"],
                                      allow_headers=["Content-Type", "If-None-Match", "Accept"],
                                      expose_headers=["API-Version", "ETag"], max_age=3600))
-    app = FastAPI(title="advisor API", version=API_VERSION, openapi_url=OPENAPI_PATH, docs_url="/docs",
+    app = FastAPI(title="advisor API", version=API_VERSION, openapi_url=OPENAPI_PATH, docs_url=None,
                   redoc_url=None, redirect_slashes=False, middleware=middleware, lifespan=lifespan,
                   description=(__doc__ or "").split("\n\n", 1)[-1])
     app.state.service = service
     app.include_router(api_router(service, advice_limit=max_body_bytes, batch_limit=max_batch_bytes))
-    html_error = _mount_web(app, service)
-    problems.install(app, html_error)
+    _mount_docs(app)
+    app.include_router(web_router(service))
+    problems.install(app, error_page)
     app.openapi = lambda: _openapi(app)
     return app
 
 
-def _mount_web(app: FastAPI, service: Service):
-    try:
-        from . import web
-    except ModuleNotFoundError as err:
-        if err.name != f"{__package__}.web":
-            log.warning("web pages not mounted: %s", err)
-        return None
-    except ImportError as err:
-        log.warning("web pages not mounted: %s", err)
-        return None
-    if hasattr(web, "web_router"):
-        app.include_router(web.web_router(service))
-    return getattr(web, "error_page", None)
+def _mount_docs(app: FastAPI) -> None:
+    """Interactive docs from the swagger-ui-bundle package: no CDN, so /docs works offline too."""
+    import swagger_ui_bundle
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> Response:
+        return get_swagger_ui_html(openapi_url=OPENAPI_PATH, title="advisor API — documentatie",
+                                   swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+                                   swagger_css_url="/docs-assets/swagger-ui.css",
+                                   swagger_favicon_url="/docs-assets/favicon-32x32.png")
 
 
 def _openapi(app: FastAPI) -> dict:
