@@ -25,6 +25,22 @@ def _shared_advisor() -> Advisor:
     return _ADVISOR[0]
 
 
+@pytest.fixture(scope="module")
+def service():
+    """The running Advisor behind the shells, on the shipped KB."""
+    from advisor.service import Service
+    return Service(ROOT)
+
+
+@pytest.fixture(scope="module")
+def client(service):
+    """A TestClient on the whole app (API and web pages)."""
+    from fastapi.testclient import TestClient
+
+    from advisor.api import create_app
+    return TestClient(create_app(service=service), raise_server_exceptions=False)
+
+
 def pytest_collect_file(parent, file_path: Path):
     if file_path.suffix == ".yaml" and file_path.parent.name == "scenarios":
         return ScenarioFile.from_parent(parent, path=file_path)

@@ -5,24 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from fastapi.testclient import TestClient
 
-from advisor.api import create_app
 from advisor.models import Instrument
-from advisor.service import Service
-from conftest import ROOT
 
 EXAMPLE = {"phase": "uitvoering", "goals": ["sr_monitoren"], "province": "groningen"}
-
-
-@pytest.fixture(scope="module")
-def service() -> Service:
-    return Service(ROOT)
-
-
-@pytest.fixture(scope="module")
-def client(service) -> TestClient:
-    return TestClient(create_app(service=service), raise_server_exceptions=False)
 
 
 def ok(response, status: int = 200):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from fastapi.testclient import TestClient
 
 from advisor.api import create_app
@@ -12,16 +11,6 @@ from advisor.service import Service
 from conftest import ROOT
 
 JSON = {"content-type": "application/json"}
-
-
-@pytest.fixture(scope="module")
-def service() -> Service:
-    return Service(ROOT)
-
-
-@pytest.fixture(scope="module")
-def client(service) -> TestClient:
-    return TestClient(create_app(service=service), raise_server_exceptions=False)
 
 
 def problem(response, status: int) -> dict:

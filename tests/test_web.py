@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import warnings
 from html.parser import HTMLParser
-from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlencode
 

@@ -121,7 +121,7 @@ def load(root: Optional[Path] = None) -> KnowledgeBase:
         doc = _read(path, problems)
         if doc is None:
             continue
-        for index, rule in enumerate(_list_of(doc, Rule, "rule", problems)):
+        for rule in _list_of(doc, Rule, "rule", problems):
             rules.append(rule)
             position = next(i for i, raw in enumerate(doc.data) if isinstance(raw, dict) and raw.get("id") == rule.id)
             rule_docs.setdefault(rule.id, (doc, (position,)))
