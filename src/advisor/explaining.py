@@ -31,10 +31,12 @@ def _fill(text: str, instrument_name: str, situation: Situation, derived: dict[s
             return money(derived.get(name.removeprefix("derived."), "?"))
         value = getattr(situation, name, None)
         if isinstance(value, tuple):
-            return ", ".join(value)
+            return ", ".join(v.replace("_", " ") for v in value)
         if name == "province":
             return str(value).title()  # noord-holland -> Noord-Holland
-        return money(value) if name == "contract_value_eur" else str(value)
+        if name == "contract_value_eur":
+            return money(value)
+        return str(value) if name == "municipality" else str(value).replace("_", " ")
     return PLACEHOLDER.sub(one, text)
 
 
