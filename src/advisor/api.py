@@ -207,6 +207,16 @@ def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
         return json_response(Health(status=service.status, kb_version=kb.version, counts=kb.counts(),
                                     errors=list(service.errors)).model_dump_json())
 
+    def one(request: Request, kind: str, item_id: str, listing: str, render: Callable[[Any], Any]) -> Response:
+        """One KB item by id (404 problem when unknown), rendered once per KB version, with an ETag."""
+        kb = service.advisor.kb
+        found = getattr(kb, kind)(item_id)
+        if found is None:
+            noun = {"instrument": "instrument", "rule": "regel"}[kind]
+            raise ApiProblem(404, f"Er is geen {noun} met id '{item_id}'; zie {PREFIX}/{listing}.")
+        return etag_response(request, kb.version, "", lambda: rendered.get(
+            kb.version, f"{kind}:{found.id}", lambda: render(found)))
+
     @router.get("/instruments", response_model=InstrumentList, tags=["kennisbank"], responses=cached,
                 summary="Alle instrumenten, met per veld de rapportpagina")
     async def instruments(request: Request) -> Response:
@@ -217,12 +227,7 @@ def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
     @router.get("/instruments/{instrument_id}", response_model=InstrumentOut, tags=["kennisbank"],
                 responses=cached, summary="Eén instrument, met per veld de rapportpagina")
     async def instrument(request: Request, instrument_id: str) -> Response:
-        kb = service.advisor.kb
-        found = kb.instrument(instrument_id)
-        if found is None:
-            raise ApiProblem(404, f"Er is geen instrument met id '{instrument_id}'; zie {PREFIX}/instruments.")
-        return etag_response(request, kb.version, "", lambda: rendered.get(
-            kb.version, f"instrument:{found.id}", lambda: instrument_out(found)))
+        return one(request, "instrument", instrument_id, "instruments", instrument_out)
 
     @router.get("/rules", response_model=RuleList, tags=["kennisbank"], responses=cached,
                 summary="Alle regels met soort, voorwaarden, onderbouwing en bron")
@@ -234,12 +239,7 @@ def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
     @router.get("/rules/{rule_id}", response_model=RuleOut, tags=["kennisbank"], responses=cached,
                 summary="Eén regel met soort, voorwaarden, onderbouwing en bron")
     async def rule(request: Request, rule_id: str) -> Response:
-        kb = service.advisor.kb
-        found = kb.rule(rule_id)
-        if found is None:
-            raise ApiProblem(404, f"Er is geen regel met id '{rule_id}'; zie {PREFIX}/rules.")
-        return etag_response(request, kb.version, "", lambda: rendered.get(
-            kb.version, f"rule:{found.id}", lambda: rule_out(kb, found)))
+        return one(request, "rule", rule_id, "rules", lambda found: rule_out(service.advisor.kb, found))
 
     @router.get("/questions", response_model=QuestionnaireOut, tags=["kennisbank"], responses=cached,
                 summary="De vragenlijst (stappen en vragen), om een eigen formulier te tonen")
