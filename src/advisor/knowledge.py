@@ -117,30 +117,26 @@ def load(root: Optional[Path] = None) -> KnowledgeBase:
         problems.extend(found)
     rules: list[Rule] = []
     rule_docs: dict[str, tuple[Document, tuple]] = {}
+    rule_ids: list[tuple[Document, int, str]] = []  # every id as written, duplicates included
     for path in sorted((root / "rules").glob("*.yaml")):
         doc = _read(path, problems)
         if doc is None:
             continue
+        positions: dict[str, int] = {}
+        for index, raw in enumerate(doc.data if isinstance(doc.data, list) else []):
+            if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                rule_ids.append((doc, index, raw["id"]))
+                positions.setdefault(raw["id"], index)
         for rule in _list_of(doc, Rule, "rule", problems):
             rules.append(rule)
-            position = next(i for i, raw in enumerate(doc.data) if isinstance(raw, dict) and raw.get("id") == rule.id)
-            rule_docs.setdefault(rule.id, (doc, (position,)))
+            rule_docs.setdefault(rule.id, (doc, (positions[rule.id],)))
     if problems or legal is None or questionnaire is None:
         raise KnowledgeBaseError(problems)
     kb = KnowledgeBase(root=root, version=version_of(kb_files(root)), instruments=tuple(instruments),
                        glossary=tuple(glossary), legal=legal, questionnaire=questionnaire, rules=tuple(rules),
                        docs={k: v for k, v in docs.items() if v}, rule_docs=rule_docs)
-    problems = check(kb, rules_in_files=_rule_ids_per_file(root))
+    problems = check(kb, rules_in_files=rule_ids)
     if problems:
         raise KnowledgeBaseError(problems)
     return kb
 
-
-def _rule_ids_per_file(root: Path) -> list[tuple[Document, int, str]]:
-    found = []
-    for path in sorted((root / "rules").glob("*.yaml")):
-        doc = read_yaml(path)
-        for index, raw in enumerate(doc.data or []):
-            if isinstance(raw, dict) and isinstance(raw.get("id"), str):
-                found.append((doc, index, raw["id"]))
-    return found
