@@ -15,6 +15,7 @@ from typing import Any, Optional
 
 from . import conditions as cnd
 from .checking import SITUATION_FIELDS, matching_instruments, parse_rule
+from .formatting import money
 from .models import Rule
 
 SITUATION = "s"   # value of the `t` attribute of the situation fact
@@ -159,8 +160,7 @@ def _threshold_rows(kb, rule: Rule, when) -> list[tuple[list, Any, str]]:
         if set(row.authorities) != {"centraal", "decentraal"}:
             conds.append(cnd.Leaf("contracting_authority", "in", row.authorities, ()))
         whole = cnd.All(tuple(conds) + ((when,) if when is not None else ()))
-        amount = f"€ {row.amount_eur:,}".replace(",", ".")
-        label = f"{rule.derive.label} ({row.label.lower()}): {amount}, geldig {row.valid_from} t/m {row.valid_to}"
+        label = f"{rule.derive.label} ({row.label.lower()}): {money(row.amount_eur)}, geldig {row.valid_from} t/m {row.valid_to}"
         rows.append((_Builder().patterns(whole), row.amount_eur, label))
     return rows
 

@@ -6,7 +6,9 @@ import datetime as dt
 import re
 from typing import Any, Optional
 
+from .checking import PLACEHOLDER
 from .compiling import Effect
+from .formatting import humanize, money
 from .models import (
     Advice, Caveat, DerivedFact, Firing, NotRecommended, Reason, Recommendation, Situation, Source, WhyNot,
 )
@@ -15,11 +17,6 @@ TIE_BREAK = ("Gelijke scores: eerst het instrument met meer redenen vóór, daar
              "Tabel 1 in het rapport.")
 NO_MATCH = ("Geen van uw antwoorden wijst op dit instrument: het past niet bij de gekozen doelen, "
             "thema's of meetniveaus.")
-PLACEHOLDER = re.compile(r"\{([a-z_.]+)\}")
-
-
-def money(value: Any) -> str:
-    return f"€ {int(value):,}".replace(",", ".") if isinstance(value, (int, float)) else str(value)
 
 
 def _fill(text: str, instrument_name: str, situation: Situation, derived: dict[str, Any]) -> str:
@@ -31,12 +28,12 @@ def _fill(text: str, instrument_name: str, situation: Situation, derived: dict[s
             return money(derived.get(name.removeprefix("derived."), "?"))
         value = getattr(situation, name, None)
         if isinstance(value, tuple):
-            return ", ".join(v.replace("_", " ") for v in value)
+            return ", ".join(humanize(v) for v in value)
         if name == "province":
             return str(value).title()  # noord-holland -> Noord-Holland
         if name == "contract_value_eur":
             return money(value)
-        return str(value) if name == "municipality" else str(value).replace("_", " ")
+        return str(value) if name == "municipality" else humanize(str(value))
     return PLACEHOLDER.sub(one, text)
 
 

@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import webview as view
 from .errors import SituationError
+from .formatting import money
 from .situations import from_pairs, to_pairs
 
 CHECKOUT = Path(__file__).resolve().parents[2]
@@ -44,7 +45,7 @@ def _environments() -> tuple[Environment, Environment]:
     markdown = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefined=StrictUndefined,
                            finalize=_md_escape, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     for env in (html, markdown):
-        env.filters["money"] = view.money
+        env.filters["money"] = money
         env.filters["first_upper"] = view.first_upper
         env.globals["urlencode"] = urlencode
     _ENVS.append((html, markdown))

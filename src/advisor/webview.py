@@ -16,6 +16,7 @@ from typing import Any, Iterable, Optional
 from . import conditions as cnd
 from .checking import derived_facts
 from .errors import SituationError
+from .formatting import humanize, money
 from .loading import YamlError, read_yaml
 from .models import Instrument, Question, Situation, Source
 from .situations import parse_situation
@@ -31,19 +32,9 @@ KIND_INTROS = {
 }
 
 
-def money(value: Any) -> str:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)
-    return f"€ {int(round(value)):,}".replace(",", ".")
-
-
 def first_upper(text: str) -> str:
     """Capitalise the first letter only ('MVI-score' stays as it is, unlike jinja's |capitalize)."""
     return text[:1].upper() + text[1:]
-
-
-def humanize(value: str) -> str:
-    return value.replace("_", " ")
 
 
 class Labels:
