@@ -97,11 +97,12 @@ def advise(
         situation = parse_situation(data)
     except SituationError as err:
         _fail([f"{path}: {message}" for path, message in err.errors], f"{len(err.errors)} fout(en) in de situatie")
-    advice = _advisor(kb).advise(situation)
+    advisor = _advisor(kb)
+    advice = advisor.advise(situation)
     if fmt is Format.json:
         typer.echo(advice.model_dump_json(indent=2))
     else:
-        typer.echo(advice_text(advice, top))
+        typer.echo(advice_text(advice, advisor.kb, top))
 
 
 @app.command()

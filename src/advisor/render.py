@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from .models import Advice, Caveat, Source
+from typing import Optional
+
+from .explaining import legal_reference
+from .models import Advice, Source
 
 
-def source_text(source: Source | None) -> str:
+def source_text(kb, source: Optional[Source]) -> str:
+    """' (p. 16 · art. 2.82 Aanbestedingswet 2012)' for plain-text and Markdown output."""
     if source is None:
         return ""
-    parts = [f"p. {source.page}"] if source.page else []
-    parts += list(source.articles)
-    return f" [{', '.join(parts)}]"
+    parts = ([f"p. {source.page}"] if source.page else []) + list(legal_reference(kb, source))
+    return f" ({' · '.join(parts)})" if parts else ""
 
 
-def caveat_source(caveat: Caveat) -> str:
-    parts = [f"p. {caveat.source.page}"] if caveat.source.page else []
-    return f" [{', '.join(parts + list(caveat.legal_reference))}]"
-
-
-def advice_text(advice: Advice, top: int = 5) -> str:
+def advice_text(advice: Advice, kb, top: int = 5) -> str:
     lines = [f"Advies (kennisbank {advice.kb_version}, peildatum {advice.reference_date})"]
     for fact in advice.derived:
         lines.append(f"  · {fact.label}")
@@ -28,12 +26,12 @@ def advice_text(advice: Advice, top: int = 5) -> str:
     for rec in advice.recommendations[:top]:
         lines.append(f"{rec.rank}. {rec.name} (score {rec.score})")
         for reason in rec.reasons:
-            lines.append(f"   {reason.points:+d} {reason.text}{source_text(reason.source)}")
+            lines.append(f"   {reason.points:+d} {reason.text}{source_text(kb, reason.source)}")
         for caveat in rec.caveats:
-            lines.append(f"   ! {caveat.text}{caveat_source(caveat)}")
+            lines.append(f"   ! {caveat.text}{source_text(kb, caveat.source)}")
     if advice.general_caveats:
         lines.append("\nLet op:")
-        lines += [f"  ! {c.text}{caveat_source(c)}" for c in advice.general_caveats]
+        lines += [f"  ! {c.text}{source_text(kb, c.source)}" for c in advice.general_caveats]
     lines.append("\nWaarom niet?")
     for item in advice.not_recommended:
         why = "; ".join(w.text for w in item.why_not)

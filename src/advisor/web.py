@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from . import webview as view
 from .errors import SituationError
 from .formatting import money
+from .render import source_text
 from .situations import from_pairs, to_pairs
 
 CHECKOUT = Path(__file__).resolve().parents[2]
@@ -124,7 +125,7 @@ def web_router(service, scenarios: Optional[Path] = None) -> APIRouter:
         given, _ = view.answers(situation, labels, advisor.kb.questionnaire.questions)
         body = markdown.get_template("advies.md").render(
             kb=advisor.kb, labels=labels, advice=advice, given=given, permalink=urlencode(to_pairs(situation)),
-            base=_base(request), source=lambda src: view.source_text(advisor.kb, src))
+            base=_base(request), source=lambda src: source_text(advisor.kb, src))
         return Response(body, media_type="text/markdown; charset=utf-8",
                         headers={"Content-Disposition": 'inline; filename="advies.md"'})
 

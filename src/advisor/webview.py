@@ -18,7 +18,7 @@ from .checking import derived_facts
 from .errors import SituationError
 from .formatting import humanize, money
 from .loading import YamlError, read_yaml
-from .models import Instrument, Question, Situation, Source
+from .models import Instrument, Question, Situation
 from .situations import parse_situation
 
 log = logging.getLogger("advisor.web")
@@ -80,17 +80,6 @@ class Labels:
 
     def values_of(self, values: Iterable[Any], name: Optional[str] = None, scope: str = "situation") -> str:
         return ", ".join(self.value(v, name, scope) for v in values)
-
-
-def source_text(kb, source: Optional[Source]) -> str:
-    """' (p. 16 · art. 2.82 Aanbestedingswet 2012)' for plain-text and Markdown output."""
-    if source is None:
-        return ""
-    parts = [f"p. {source.page}"] if source.page else []
-    for article_id in source.articles:
-        article = kb.article(article_id)
-        parts.append(f"{article.article} {article.law}" if article else article_id)
-    return f" ({' · '.join(parts)})" if parts else ""
 
 
 # ---------------------------------------------------------------- conditions in words
