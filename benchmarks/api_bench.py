@@ -30,6 +30,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from engine_bench import situations  # noqa: E402
 
+from advisor.engine import DEFAULT_CACHE_SIZE  # noqa: E402
+
 HOST = "127.0.0.1"
 MAX_REQUESTS = 1_000_000  # per phase, on top of the time bound
 
@@ -140,7 +142,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16, help="concurrent keep-alive connections")
     parser.add_argument("--situations", type=int, default=2000, help="distinct situations, fixed seed")
     args = parser.parse_args()
-    for label, cache, pool in (("cold, no cache", "0", args.situations), ("warm, 200 repeating", "4096", 200)):
+    for label, cache, pool in (("cold, no cache", "0", args.situations), ("warm, 200 repeating", str(DEFAULT_CACHE_SIZE), 200)):
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "advisor.api:app_from_env", "--host", HOST,

@@ -33,6 +33,7 @@ from starlette.responses import Response
 from . import problems
 from .models import Advice, Instrument, Questionnaire, Rule, Situation, Threshold
 from .problems import API_VERSION, ApiHeaders, ApiProblem, invalid_input, pydantic_errors
+from .engine import DEFAULT_CACHE_SIZE
 from .service import Service
 from .web import error_page, web_router
 
@@ -382,6 +383,7 @@ def app_from_env() -> FastAPI:
     """
     origins = [o.strip() for o in os.environ.get("ADVISOR_CORS_ORIGINS", "").split(",") if o.strip()]
     root = os.environ.get("ADVISOR_KB")
-    service = Service(Path(root) if root else None, cache_size=int(os.environ.get("ADVISOR_ADVICE_CACHE", "4096")))
+    cache_size = int(os.environ.get("ADVISOR_ADVICE_CACHE", DEFAULT_CACHE_SIZE))
+    service = Service(Path(root) if root else None, cache_size=cache_size)
     return create_app(service=service, cors_origins=origins,
                       watch=os.environ.get("ADVISOR_WATCH", "") in ("1", "true", "yes"))

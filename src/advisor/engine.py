@@ -20,6 +20,7 @@ from .knowledge import KnowledgeBase, load
 from .models import Advice, Situation
 
 _names = itertools.count()
+DEFAULT_CACHE_SIZE = 4096  # advices kept per Advisor for repeated situations
 
 
 def _noop(c) -> None:  # pragma: no cover - actions are drained by Advisor._drain
@@ -38,7 +39,7 @@ class _Host(Host):
 
 
 class Advisor:
-    def __init__(self, kb: KnowledgeBase, cache_size: int = 4096):
+    def __init__(self, kb: KnowledgeBase, cache_size: int = DEFAULT_CACHE_SIZE):
         self.kb = kb
         # An advice depends only on the KB (fixed per Advisor), the situation and the date, and
         # is immutable: repeated situations (permalinks, re-rendered forms) are served from an

@@ -114,13 +114,14 @@ class Explainer:
         exclusions: dict[str, list[WhyNot]] = {i: [] for i in self.order}
         caveats: dict[str, list[Caveat]] = {i: [] for i in self.order}
         general: list[Caveat] = []
+        effect_lists = {"score": reasons, "exclude": exclusions, "caveat": caveats}
         for effect, _ in fired:
             rule = effect.rule
             if rule.general:
                 general.append(Caveat(rule=rule.id, text=_fill(rule.text, "", situation, derived_values),
                                       legal_reference=legal_reference(kb, rule.source), source=rule.source))
                 continue
-            target = {"score": reasons, "exclude": exclusions, "caveat": caveats}.get(rule.kind)
+            target = effect_lists.get(rule.kind)
             if target is None:
                 continue
             for instrument_id in effect.instruments:

@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 from typing import Optional
 
-from .engine import Advisor
+from .engine import DEFAULT_CACHE_SIZE, Advisor
 from .errors import KnowledgeBaseError
 from .knowledge import default_root, load
 
@@ -15,7 +15,7 @@ log = logging.getLogger("advisor")
 
 
 class Service:
-    def __init__(self, root: Optional[Path] = None, advisor: Optional[Advisor] = None, cache_size: int = 4096):
+    def __init__(self, root: Optional[Path] = None, advisor: Optional[Advisor] = None, cache_size: int = DEFAULT_CACHE_SIZE):
         self.root = Path(root) if root else default_root()
         self.cache_size = cache_size
         self.advisor = advisor or Advisor(load(self.root), cache_size)
