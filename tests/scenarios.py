@@ -10,7 +10,8 @@ from advisor.situations import parse_situation
 
 FOLDER = Path(__file__).parent / "scenarios"
 EXPECT_KEYS = {"first", "top", "not_top", "excluded", "why_not", "caveats", "general_caveats", "derived", "fires",
-               "recommendations"}
+               "recommendations", "not_fires", "recommended", "not_recommended", "mentions", "absent",
+               "unmet_goals", "absent_general"}
 
 
 def cases():
@@ -23,6 +24,16 @@ def cases():
 
 def _has(texts, word: str) -> bool:
     return any(word.lower() in text.lower() for text in texts)
+
+
+def _texts_per_instrument(advice: Advice) -> dict[str, list[str]]:
+    """Everything the advice says of each instrument: reasons, caveats and why-not."""
+    texts: dict[str, list[str]] = {}
+    for r in advice.recommendations:
+        texts[r.instrument] = [x.text for x in r.reasons] + [c.text for c in r.caveats]
+    for n in advice.not_recommended:
+        texts[n.instrument] = [w.text for w in n.why_not] + [c.text for c in n.caveats]
+    return texts
 
 
 def check(advisor, case: dict) -> tuple[Advice, list[str]]:
@@ -70,6 +81,29 @@ def check(advisor, case: dict) -> tuple[Advice, list[str]]:
     for rule in expect.get("fires", []):
         if rule not in fired:
             failures.append(f"fires: rule {rule} did not fire")
+    for rule in expect.get("not_fires", []):
+        if rule in fired:
+            failures.append(f"not_fires: rule {rule} fired")
+    for instrument in expect.get("recommended", []):
+        if instrument not in ranked:
+            failures.append(f"recommended: {instrument} is not recommended: {ranked}")
+    for instrument in expect.get("not_recommended", []):
+        if instrument in ranked:
+            failures.append(f"not_recommended: {instrument} is recommended at {ranked.index(instrument) + 1}")
+    texts = _texts_per_instrument(advice)
+    for instrument, words in (expect.get("mentions") or {}).items():
+        for word in words:
+            if not _has(texts[instrument], str(word)):
+                failures.append(f"mentions: nothing said of {instrument} mentions '{word}'")
+    for instrument, words in (expect.get("absent") or {}).items():
+        for word in words:
+            if _has(texts[instrument], str(word)):
+                failures.append(f"absent: something said of {instrument} mentions '{word}'")
+    for word in expect.get("absent_general", []):
+        if _has([c.text for c in advice.general_caveats], str(word)):
+            failures.append(f"absent_general: a general caveat mentions '{word}'")
+    if "unmet_goals" in expect and [u.goal for u in advice.unmet_goals] != expect["unmet_goals"]:
+        failures.append(f"unmet_goals: {[u.goal for u in advice.unmet_goals]} instead of {expect['unmet_goals']}")
     if "recommendations" in expect and len(ranked) != expect["recommendations"]:
         failures.append(f"recommendations: {len(ranked)} instead of {expect['recommendations']}")
     if len(ranked) + len(others) != len(advisor.kb.instruments):

@@ -68,7 +68,7 @@ def test_one_rule_with_conditions_as_given(client, service):
     assert body["kind"] == "score" and body["points"] == service.advisor.kb.rule("thema-arbeidsparticipatie").points
     assert body["when"] == {"themes": {"contains": "arbeidsparticipatie"}}
     assert body["instruments"] == {"themes": {"contains": "arbeidsparticipatie"}}
-    assert body["source"] == {"page": 14, "articles": []}
+    assert body["source"] == {"page": 14, "articles": [], "instrument_field": None}
     assert body["defined_in"] == "rules/fit.yaml:45"
 
 
@@ -144,8 +144,8 @@ def test_openapi_document(client):
     paths = {(path, method) for path, item in doc["paths"].items() for method in item}
     assert paths == {("/api/v1/" + p, m) for p, m in [
         ("ping", "get"), ("health", "get"), ("instruments", "get"), ("instruments/{instrument_id}", "get"),
-        ("rules", "get"), ("rules/{rule_id}", "get"), ("questions", "get"), ("thresholds", "get"),
-        ("advice", "post"), ("advice/batch", "post")]}
+        ("rules", "get"), ("rules/{rule_id}", "get"), ("articles", "get"), ("articles/{article_id}", "get"),
+        ("questions", "get"), ("thresholds", "get"), ("advice", "post"), ("advice/batch", "post")]}
     for path, item in doc["paths"].items():
         for method, operation in item.items():
             assert "422" not in operation["responses"]

@@ -52,8 +52,8 @@ def test_advise_rejects_bad_situation_in_dutch():
 def test_rules_list_and_one():
     listing = runner.invoke(app, ["rules", "--kb", str(ROOT)])
     assert "fase-past-niet" in listing.output
-    one = runner.invoke(app, ["rules", "keurmerk-gelijkwaardig", "--kb", str(ROOT)])
-    assert "Motivering:" in one.output and "aw2012-2.78a" in one.output
+    one = runner.invoke(app, ["rules", "pso30plus-art-282", "--kb", str(ROOT)])
+    assert "Motivering:" in one.output and "aw2012-2.82" in one.output
     assert runner.invoke(app, ["rules", "keurmerk", "--kb", str(ROOT)]).exit_code == 1
 
 

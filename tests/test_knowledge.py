@@ -75,3 +75,61 @@ def test_glossary_covers_the_terms_the_ui_uses(advisor):
     ids = {t.id for t in advisor.kb.glossary}
     assert {"theory-of-change", "input", "output", "outcome", "impact", "meten", "monitoren", "social-return",
             "sroi", "pso", "opdrachtgever", "opdrachtnemer", "inschrijver", "voorbehouden-opdracht"} <= ids
+
+
+# ---- the expert review of issue 9 (reserved contracts, thresholds, KB data) ----
+
+def test_article_2_82_is_summarised_in_full_and_2_82a_exists(advisor):
+    kb = advisor.kb
+    text = kb.article("aw2012-2.82").description
+    for part in ("hoofddoel", "programma's voor beschermde arbeid", "30%", "aankondiging"):
+        assert part in text, part
+    reserved_services = kb.article("aw2012-2.82a").description
+    assert "art. 77" in reserved_services and "drie jaar" in reserved_services and "geen 30%-eis" in reserved_services
+
+
+def test_threshold_rows_cite_the_delegated_regulation_of_their_period(advisor):
+    regulation = {2024: "eu-2023-2495", 2026: "eu-2025-2152"}
+    for row in advisor.kb.legal.thresholds:
+        if "sociale_diensten" in row.contract_types:
+            assert "aw2012-2.38" in row.source.articles  # the 750,000 of art. 4(d) stays unchanged
+        else:
+            assert regulation[row.valid_from.year] in row.source.articles, row.id
+
+
+def test_organisation_certificates_do_not_rest_on_the_labels_article(advisor):
+    # PSO, PSO30+ and the Code judge the organisation, not the works, supplies or services (p. 10)
+    assert "aw2012-2.78a" not in advisor.kb.rule("keurmerk-gelijkwaardig").source.articles
+    assert "aw2012-2.78a" not in advisor.kb.rule("pso30plus-art-282").source.articles
+
+
+def test_no_provider_the_report_does_not_name(advisor):
+    # p. 23 and p. 27 only say results are kept in a Servates system
+    assert advisor.kb.instrument("medewerkerstool").provider is None
+    assert advisor.kb.instrument("impactcalculator").provider is None
+
+
+def test_pso30plus_levels_conflict_is_recorded(advisor):
+    pso30 = advisor.kb.instrument("pso30plus")
+    assert pso30.levels == ("output",) and "input en output" in pso30.levels_note
+    assert pso30.page_of("levels_note") == 39
+
+
+def test_tender_uses_limited_as_the_report_says(advisor):
+    kb = advisor.kb
+    assert set(kb.instrument("pso").tender_uses_limited) == {"selectie_shortlist", "gunningscriterium"}
+    assert kb.instrument("pso").page_of("tender_uses_note") == 36
+    assert "bijzondere_uitvoeringsvoorwaarde" in kb.instrument("code-sociale-ondernemingen").tender_uses_limited
+    assert kb.instrument("code-sociale-ondernemingen").page_of("tender_uses_note") == 43
+
+
+def test_conditional_answers_are_coded_as_conditional(advisor):
+    kb = advisor.kb
+    assert kb.instrument("wizzr").banenafspraak == "beperkt"                    # p. 56
+    assert (kb.instrument("mkba").banenafspraak, kb.instrument("mkba").diversity) == ("beperkt", "beperkt")  # p. 75
+    assert kb.instrument("impactpad").banenafspraak == "beperkt"
+
+
+def test_social_handprint_is_not_only_for_social_enterprises(advisor):
+    handprint = advisor.kb.instrument("social-handprint")
+    assert handprint.limits.social_enterprises_only is False and "mkb" in handprint.limits.note  # p. 20, 28

@@ -20,20 +20,25 @@ import os
 import re
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, Callable, Literal, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.responses import Response
 
 from . import problems
-from .models import Advice, Instrument, Questionnaire, Rule, Situation, Threshold
+from .articles import article_use, article_uses
+from .models import Advice, Situation
 from .problems import API_VERSION, ApiHeaders, ApiProblem, invalid_input, pydantic_errors
 from .engine import DEFAULT_CACHE_SIZE
+from .schemas import (
+    MAX_BATCH, ArticleList, ArticleOut, BatchAdvice, BatchRequest, Health, InstrumentList, InstrumentOut, Pong,
+    QuestionnaireOut, RuleList, RuleOut, ThresholdList, article_out, article_summary, instrument_out, rule_out,
+)
 from .service import Service
 from .web import error_page, web_router
 
@@ -42,7 +47,6 @@ PREFIX = "/api/v1"
 OPENAPI_PATH = f"{PREFIX}/openapi.json"
 ADVICE_BODY_LIMIT = 64 * 1024
 BATCH_BODY_LIMIT = 1024 * 1024
-MAX_BATCH = 1000
 KB_CACHE_CONTROL = "public, no-cache"
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -51,57 +55,6 @@ EXAMPLE_TENDER = {"phase": "aanbesteding", "role": "inkoper", "themes": ["arbeid
                   "goals": ["inschrijvers_vergelijken"], "procedure": "europees",
                   "contract_value_eur": 450000, "contracting_authority": "decentraal",
                   "contract_type": "diensten", "reference_date": "2026-03-01"}
-
-
-# ---------------------------------------------------------------- documented shapes (OpenAPI only)
-
-class InstrumentOut(Instrument):
-    pages: dict[str, int] = Field(description="Per veld de rapportpagina die het onderbouwt.")
-
-
-class InstrumentList(BaseModel):
-    kb_version: str
-    instruments: list[InstrumentOut]
-
-
-class RuleOut(Rule):
-    defined_in: str = Field(description="Bestand en regel in de KB, bijvoorbeeld `rules/fit.yaml:7`.")
-
-
-class RuleList(BaseModel):
-    kb_version: str
-    rules: list[RuleOut]
-
-
-class QuestionnaireOut(Questionnaire):
-    kb_version: str
-
-
-class ThresholdList(BaseModel):
-    date: dt.date
-    kb_version: str
-    thresholds: list[Threshold]
-
-
-class Health(BaseModel):
-    status: Literal["ok", "degraded"]
-    kb_version: str
-    counts: dict[str, int]
-    errors: list[str] = Field(description="Bij `degraded`: de fouten van de mislukte herlaadpoging, `pad:regel: melding`.")
-
-
-class Pong(BaseModel):
-    pong: bool
-
-
-class BatchRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    situations: list[Situation] = Field(max_length=MAX_BATCH, description=f"Hoogstens {MAX_BATCH} situaties.")
-
-
-class BatchAdvice(BaseModel):
-    kb_version: str
-    advices: list[Advice]
 
 
 # ---------------------------------------------------------------- helpers
@@ -178,16 +131,6 @@ class Rendered:
         return self.items[key]
 
 
-def instrument_out(instrument: Instrument) -> InstrumentOut:
-    fields = [name for name in Instrument.model_fields if name not in ("id", "source", "sources")]
-    return InstrumentOut(**dict(instrument), pages={name: instrument.page_of(name) for name in fields})
-
-
-def rule_out(kb, rule: Rule) -> RuleOut:
-    doc, position = kb.rule_docs[rule.id]
-    return RuleOut(**dict(rule), defined_in=f"rules/{Path(doc.file).name}:{doc.line(position)}")
-
-
 # ---------------------------------------------------------------- the router
 
 def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
@@ -213,7 +156,7 @@ def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
         kb = service.advisor.kb
         found = getattr(kb, kind)(item_id)
         if found is None:
-            noun = {"instrument": "instrument", "rule": "regel"}[kind]
+            noun = {"instrument": "instrument", "rule": "regel", "article": "artikel"}[kind]
             raise ApiProblem(404, f"Er is geen {noun} met id '{item_id}'; zie {PREFIX}/{listing}.")
         return etag_response(request, kb.version, "", lambda: rendered.get(
             kb.version, f"{kind}:{found.id}", lambda: render(found)))
@@ -241,6 +184,19 @@ def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
                 summary="Eén regel met soort, voorwaarden, onderbouwing en bron")
     async def rule(request: Request, rule_id: str) -> Response:
         return one(request, "rule", rule_id, "rules", lambda found: rule_out(service.advisor.kb, found))
+
+    @router.get("/articles", response_model=ArticleList, tags=["kennisbank"], responses=cached,
+                summary="Alle wetsartikelen die regels en drempels aanhalen, met de ids van die regels")
+    async def articles(request: Request) -> Response:
+        kb = service.advisor.kb
+        return etag_response(request, kb.version, "", lambda: rendered.get(kb.version, "articles", lambda: (
+            ArticleList(kb_version=kb.version, articles=[article_summary(u) for u in article_uses(kb)]))))
+
+    @router.get("/articles/{article_id}", response_model=ArticleOut, tags=["kennisbank"], responses=cached,
+                summary="Eén wetsartikel met elke regel die het aanhaalt (en haar instrumenten) en de drempels")
+    async def article(request: Request, article_id: str) -> Response:
+        return one(request, "article", article_id, "articles",
+                   lambda found: article_out(article_use(service.advisor.kb, found.id)))
 
     @router.get("/questions", response_model=QuestionnaireOut, tags=["kennisbank"], responses=cached,
                 summary="De vragenlijst (stappen en vragen), om een eigen formulier te tonen")

@@ -23,7 +23,9 @@ SHAPES_OF_TYPE = {"one": {"scalar"}, "several": {"list"}, "number": {"number"}, 
 
 
 def derived_facts(kb: "KnowledgeBase") -> dict[str, Rule]:
-    return {r.derive.fact: r for r in kb.rules if r.derive}
+    facts = {r.derive.fact: r for r in kb.rules if r.derive}
+    facts.update({r.derive.undecided.fact: r for r in kb.rules if r.derive and r.derive.undecided})
+    return facts
 
 
 def situation_scope(kb: "KnowledgeBase") -> dict[str, FieldSpec]:
@@ -168,17 +170,46 @@ def check_rule(kb, rule: Rule) -> list[Problem]:
         found += leaf_found
         if not leaf_found and not matching_instruments(kb, selector):
             found.append((("instruments",), "can never fire: no instrument matches 'instruments'"))
+    if rule.source.instrument_field is not None:
+        if rule.source.instrument_field not in INSTRUMENT_FIELDS:
+            found.append((("source", "instrument_field"), f"unknown instrument attribute "
+                                                          f"'{rule.source.instrument_field}'"
+                                                          f"{did_you_mean(rule.source.instrument_field, INSTRUMENT_FIELDS)}"))
+        elif rule.instruments is None and (rule.general or rule.kind == "derive"):
+            found.append((("source", "instrument_field"), "'instrument_field' needs a rule about instruments"))
     for article in rule.source.articles:
         if kb.article(article) is None:
             found.append((("source", "articles"), f"unknown article '{article}'"
                                                   f"{did_you_mean(article, [a.id for a in kb.legal.articles])}"))
     for name in PLACEHOLDER.findall(rule.text or ""):
-        if name != "instrument" and name not in SITUATION_FIELDS and name.removeprefix("derived.") not in \
+        if name.startswith("instrument."):
+            if rule.instruments is None and (rule.general or rule.kind == "derive"):
+                found.append((("text",), f"placeholder '{{{name}}}' needs an instrument: this rule has none"))
+            elif name.removeprefix("instrument.") not in INSTRUMENT_FIELDS:
+                found.append((("text",), f"unknown instrument attribute in '{{{name}}}'"
+                                         f"{did_you_mean(name.removeprefix('instrument.'), INSTRUMENT_FIELDS)}"))
+        elif name != "instrument" and name not in SITUATION_FIELDS and name.removeprefix("derived.") not in \
                 derived_facts(kb):
             found.append((("text",), f"unknown placeholder '{{{name}}}' in 'text'"))
+    if rule.serves and when is not None:
+        stated = _goals_required(when)
+        for goal in rule.serves:
+            if goal not in stated:
+                found.append((("serves",), f"serves '{goal}', but 'when' does not require that goal; add "
+                                           f"'goals: {{contains: {goal}}}' (or contains_any) to 'when'"))
     if rule.derive and rule.derive.from_table and not kb.legal.thresholds:
         found.append((("derive",), "can never fire: the table 'eu_thresholds' is empty"))
     return [doc.problem(base + path, label + message) for path, message in found]
+
+
+def _goals_required(when) -> set[str]:
+    """The goals a rule's `when` requires the user to state (at its top level or in an `all`)."""
+    if isinstance(when, cnd.All):
+        return {g for item in when.items for g in _goals_required(item)}
+    if isinstance(when, cnd.Leaf) and when.field == "goals" and when.op in ("contains", "contains_any",
+                                                                            "contains_all", "equals"):
+        return set(when.value) if isinstance(when.value, tuple) else {when.value}
+    return set()
 
 
 def matching_instruments(kb, selector) -> list[Instrument]:

@@ -126,7 +126,9 @@ def rules(rule_id: Optional[str] = typer.Argument(None), fmt: Format = typer.Opt
         typer.echo(json.dumps(rule.model_dump(mode="json"), indent=2, ensure_ascii=False))
         return
     doc, base = advisor.kb.rule_docs[rule.id]
-    source = ", ".join(filter(None, [f"p. {rule.source.page}" if rule.source.page else None, *rule.source.articles]))
+    source = ", ".join(filter(None, [f"p. {rule.source.page}" if rule.source.page else None,
+                                     f"pagina per instrument ({rule.source.instrument_field})"
+                                     if rule.source.instrument_field else None, *rule.source.articles]))
     typer.echo(f"{rule.id} ({rule.kind}) — {rule.title}\n{doc.file}:{doc.line(base)}\n\n"
                f"Motivering: {rule.rationale}\nBron: {source}")
     if rule.text:

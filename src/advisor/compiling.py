@@ -32,6 +32,7 @@ class Effect:
     instruments: tuple[str, ...]
     derived_value: Any = None
     derived_label: Optional[str] = None
+    derived_fact: Optional[str] = None   # the fact asserted, when not the rule's own `derive.fact`
 
 
 @dataclass(frozen=True)
@@ -151,18 +152,65 @@ class _Builder:
         return result
 
 
-def _threshold_rows(kb, rule: Rule, when) -> list[tuple[list, Any, str]]:
+AUTHORITY_LABELS = {"centraal": "centrale overheid", "decentraal": "decentrale overheid"}
+
+
+def _known(field: str, value: Optional[str]) -> cnd.Leaf:
+    """`field` equals value, or (value None) the user left it open."""
+    if value is None:
+        return cnd.Leaf(field, "exists", False, ())
+    return cnd.Leaf(field, "equals", value, ())
+
+
+def _threshold_rows(kb, rule: Rule, when) -> list[tuple[list, Any, str, str]]:
+    """Network rules for a threshold table: (patterns, value, label, fact) each.
+
+    Per validity period, every combination of contract type and kind of authority, each
+    known or left open, gets the thresholds that can apply. One amount: that is the
+    threshold. Several: the value lies below all of them or at or above all of them (then
+    that is certain and the nearest amount is the threshold), or in between (then the
+    `undecided` fact says on what it depends).
+    """
+    derivation = rule.derive
     rows = []
-    for row in kb.legal.thresholds:
-        conds = [cnd.Leaf("contract_type", "in", row.contract_types, ()),
-                 cnd.Leaf("reference_date", "gte", row.valid_from, ()),
-                 cnd.Leaf("reference_date", "lte", row.valid_to, ())]
-        if set(row.authorities) != {"centraal", "decentraal"}:
-            conds.append(cnd.Leaf("contracting_authority", "in", row.authorities, ()))
-        whole = cnd.All(tuple(conds) + ((when,) if when is not None else ()))
-        label = f"{rule.derive.label} ({row.label.lower()}): {money(row.amount_eur)}, geldig {row.valid_from} t/m {row.valid_to}"
-        rows.append((_Builder().patterns(whole), row.amount_eur, label))
-    return rows
+    periods = dict.fromkeys((row.valid_from, row.valid_to) for row in kb.legal.thresholds)
+    types = list(dict.fromkeys(t for row in kb.legal.thresholds for t in row.contract_types))
+    for valid_from, valid_to in periods:
+        period = [row for row in kb.legal.thresholds if (row.valid_from, row.valid_to) == (valid_from, valid_to)]
+        dates = (cnd.Leaf("reference_date", "gte", valid_from, ()), cnd.Leaf("reference_date", "lte", valid_to, ()))
+        for contract_type in types + [None]:
+            for authority in (*AUTHORITY_LABELS, None):
+                applying = [row for row in period
+                            if (contract_type is None or contract_type in row.contract_types)
+                            and (authority is None or authority in row.authorities)]
+                amounts = sorted({row.amount_eur for row in applying})
+                if not amounts:
+                    continue
+                base = dates + (_known("contract_type", contract_type), _known("contracting_authority", authority))
+                if when is not None:
+                    base += (when,)
+                described = "; ".join(f"{row.label.lower()}: {money(row.amount_eur)}" for row in applying)
+                validity = f"geldig {valid_from} t/m {valid_to}"
+                if len(amounts) == 1:
+                    label = f"{derivation.label} ({described}), {validity}"
+                    rows.append((cnd.All(base), amounts[0], label, derivation.fact))
+                    continue
+                low, high = amounts[0], amounts[-1]
+                open_part = " en ".join(p for p, v in (("het soort opdracht", contract_type),
+                                                         ("het soort aanbestedende dienst", authority)) if v is None)
+                rows.append((cnd.All(base + (cnd.Leaf("contract_value_eur", "lt", low, ()),)), low,
+                             f"{derivation.label}: de waarde ligt onder elke drempel die hier kan gelden, wat "
+                             f"{open_part} ook is ({described}), {validity}", derivation.fact))
+                rows.append((cnd.All(base + (cnd.Leaf("contract_value_eur", "gte", high, ()),)), high,
+                             f"{derivation.label}: de waarde ligt op of boven elke drempel die hier kan gelden, "
+                             f"wat {open_part} ook is ({described}), {validity}", derivation.fact))
+                if derivation.undecided is not None:
+                    between = (cnd.Leaf("contract_value_eur", "gte", low, ()),
+                               cnd.Leaf("contract_value_eur", "lt", high, ()))
+                    rows.append((cnd.All(base + between), True,
+                                 f"{derivation.undecided.label}: dat hangt af van {open_part} ({described}), "
+                                 f"{validity}", derivation.undecided.fact))
+    return [(_Builder().patterns(whole), value, label, fact) for whole, value, label, fact in rows]
 
 
 def compile_rules(kb) -> CompiledRuleset:
@@ -176,9 +224,9 @@ def compile_rules(kb) -> CompiledRuleset:
     for rule in kb.rules:
         when, selector = parse_rule(rule)
         if rule.kind == "derive" and rule.derive.from_table:
-            for n, (patterns, value, label) in enumerate(_threshold_rows(kb, rule, when)):
+            for n, (patterns, value, label, fact) in enumerate(_threshold_rows(kb, rule, when)):
                 if patterns is not FALSE:
-                    add(f"{rule.id}#{n}", patterns, Effect(f"{rule.id}#{n}", rule, (), value, label))
+                    add(f"{rule.id}#{n}", patterns, Effect(f"{rule.id}#{n}", rule, (), value, label, fact))
             continue
         if rule.kind == "derive" or rule.general:
             patterns = _Builder().patterns(when)
@@ -229,8 +277,12 @@ def unfireable(kb, compiled: CompiledRuleset) -> list:
     derived_used |= {leaf.value.name for rule in kb.rules for cond in parse_rule(rule) if cond is not None
                      for leaf in cnd.walk(cond) if isinstance(leaf.value, cnd.Ref) and leaf.value.scope == "fact"}
     for rule in kb.rules:
-        if rule.derive and rule.derive.fact not in derived_used:
-            doc, base = kb.rule_docs[rule.id]
-            problems.append(doc.problem(base + ("derive",), f"rule '{rule.id}': no rule uses the derived fact "
-                                                            f"'{rule.derive.fact}'"))
+        if not rule.derive:
+            continue
+        facts = [rule.derive.fact] + ([rule.derive.undecided.fact] if rule.derive.undecided else [])
+        for fact in facts:
+            if fact not in derived_used:
+                doc, base = kb.rule_docs[rule.id]
+                problems.append(doc.problem(base + ("derive",), f"rule '{rule.id}': no rule uses the derived fact "
+                                                                f"'{fact}'"))
     return problems

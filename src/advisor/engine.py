@@ -87,7 +87,8 @@ class Advisor:
                 if name not in seen:
                     seen.add(name)
                     if effect.rule.kind == "derive":
-                        fact = {"t": DERIVED, "name": effect.rule.derive.fact, "value": effect.derived_value}
+                        fact = {"t": DERIVED, "name": effect.derived_fact or effect.rule.derive.fact,
+                                "value": effect.derived_value}
                         fired.append((effect, fact))
                         _native.assert_fact(handle, json.dumps(dict(fact, sid=sid)))
                     else:

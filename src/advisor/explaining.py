@@ -10,20 +10,37 @@ from .checking import PLACEHOLDER
 from .compiling import Effect
 from .formatting import humanize, money
 from .models import (
-    Advice, Caveat, DerivedFact, Firing, NotRecommended, Reason, Recommendation, Situation, Source, WhyNot,
+    Advice, Caveat, DerivedFact, Firing, Instrument, NotRecommended, Reason, Recommendation, Situation, Source,
+    UnmetGoal, WhyNot,
 )
 
 TIE_BREAK = ("Gelijke scores: eerst het instrument met meer redenen vóór, daarna de volgorde van "
              "Tabel 1 in het rapport.")
 NO_MATCH = ("Geen van uw antwoorden wijst op dit instrument: het past niet bij de gekozen doelen, "
             "thema's of meetniveaus.")
+NO_GOAL = ("Dient geen van de doelen die u noemt ({goals}); een instrument wordt dan niet aanbevolen op "
+           "thema, rol of fase alleen.")
+UNMET = ("Voor uw doel '{goal}' noemt het rapport in deze situatie geen instrument dat u kunt aanbevelen.")
+UNMET_NEAREST = " Het dichtst in de buurt komen: {names} (zie 'Waarom niet?')."
+NEAREST = 3
 
 
-def _fill(text: str, instrument_name: str, situation: Situation, derived: dict[str, Any]) -> str:
+def _words(value: Any) -> str:
+    if isinstance(value, (tuple, list)):
+        return ", ".join(humanize(str(v)) for v in value)
+    return humanize(str(value))
+
+
+def _fill(text: str, instrument: Optional[Instrument], situation: Situation, derived: dict[str, Any]) -> str:
     def one(match: re.Match) -> str:
         name = match.group(1)
         if name == "instrument":
-            return instrument_name
+            return instrument.name if instrument else ""
+        if name.startswith("instrument."):
+            if instrument is None:
+                return ""
+            value = instrument.attribute(name.removeprefix("instrument."))
+            return _words(value).title() if name.endswith(".provinces") else _words(value)
         if name.startswith("derived."):
             return money(derived.get(name.removeprefix("derived."), "?"))
         value = getattr(situation, name, None)
@@ -62,6 +79,7 @@ class Explainer:
         self.kb = kb
         self.order = {i.id: n for n, i in enumerate(kb.instruments)}
         self.names = {i.id: i.name for i in kb.instruments}
+        self.goal_labels = goal_labels(kb)
         self._placeholders: dict[str, tuple[tuple[str, ...], bool]] = {}
         self._memo: dict[tuple, Any] = {}
 
@@ -69,21 +87,26 @@ class Explainer:
         rule = effect.rule
         meta = self._placeholders.get(rule.id)
         if meta is None:
-            names = tuple(n for n in dict.fromkeys(PLACEHOLDER.findall(rule.text or "")) if n != "instrument")
+            names = tuple(n for n in dict.fromkeys(PLACEHOLDER.findall(rule.text or ""))
+                          if n != "instrument" and not n.startswith("instrument."))
             meta = self._placeholders[rule.id] = (names, not any(n.startswith(UNBOUNDED) for n in names))
         names, bounded = meta
         key = (effect.name, instrument_id, *(getattr(situation, n) for n in names)) if bounded else None
         made = self._memo.get(key) if key is not None else None
         if made is not None:
             return made
-        text = _fill(rule.text or "", self.names[instrument_id], situation, derived)
+        instrument = self.kb.instrument(instrument_id)
+        text = _fill(rule.text or "", instrument, situation, derived)
+        source = rule.source
+        if source.instrument_field:
+            source = Source(page=instrument.page_of(source.instrument_field), articles=source.articles)
         if rule.kind == "score":
-            made = Reason(rule=rule.id, text=text, points=rule.points, source=rule.source)
+            made = Reason(rule=rule.id, text=text, points=rule.points, source=source)
         elif rule.kind == "exclude":
-            made = WhyNot(rule=rule.id, text=text, source=rule.source)
+            made = WhyNot(rule=rule.id, text=text, source=source)
         else:
-            made = Caveat(rule=rule.id, text=text, source=rule.source,
-                          legal_reference=legal_reference(self.kb, rule.source))
+            made = Caveat(rule=rule.id, text=text, source=source,
+                          legal_reference=legal_reference(self.kb, source))
         if key is not None:
             if len(self._memo) > MEMO_LIMIT:
                 self._memo.clear()
@@ -105,7 +128,7 @@ class Explainer:
         derived = tuple(
             DerivedFact(
                 name=fact["name"], value=fact["value"], rule=effect.rule.id,
-                label=effect.derived_label or _fill(effect.rule.derive.label, "", situation, derived_values))
+                label=effect.derived_label or _fill(effect.rule.derive.label, None, situation, derived_values))
             for effect, fact in fired if fact is not None)
         trace = tuple(self._firing(order, effect) for order, (effect, _) in enumerate(fired, start=1))
 
@@ -115,10 +138,16 @@ class Explainer:
         caveats: dict[str, list[Caveat]] = {i: [] for i in self.order}
         general: list[Caveat] = []
         effect_lists = {"score": reasons, "exclude": exclusions, "caveat": caveats}
+        served: dict[str, set[str]] = {i: set() for i in self.order}
+        off_topic: set[str] = set()
         for effect, _ in fired:
             rule = effect.rule
+            for instrument_id in effect.instruments:
+                served[instrument_id].update(rule.serves)
+                if rule.off_topic:
+                    off_topic.add(instrument_id)
             if rule.general:
-                general.append(Caveat(rule=rule.id, text=_fill(rule.text, "", situation, derived_values),
+                general.append(Caveat(rule=rule.id, text=_fill(rule.text, None, situation, derived_values),
                                       legal_reference=legal_reference(kb, rule.source), source=rule.source))
                 continue
             target = effect_lists.get(rule.kind)
@@ -132,12 +161,16 @@ class Explainer:
         def in_favour(instrument_id: str) -> list[Reason]:
             return [r for r in reasons[instrument_id] if r.points > 0]
 
-        candidates = [i for i in self.order if not exclusions[i] and scores[i] > 0]
+        # DESIGN 3a: with stated goals, only an instrument that serves one of them is recommended;
+        # theme, role and phase fit order those. An off-topic rule cancels serving.
+        goals = situation.goals
+        serves = {i: tuple(g for g in goals if g in served[i]) if i not in off_topic else () for i in self.order}
+        candidates = [i for i in self.order if not exclusions[i] and scores[i] > 0 and (serves[i] or not goals)]
         candidates.sort(key=lambda i: (-scores[i], -len(in_favour(i)), self.order[i]))
         recommendations = tuple(
             Recommendation(
-                instrument=i, name=self.names[i], rank=rank, score=scores[i], caveats=tuple(caveats[i]),
-                reasons=tuple(sorted(reasons[i], key=lambda r: -r.points)))
+                instrument=i, name=self.names[i], rank=rank, score=scores[i], serves=serves[i],
+                caveats=tuple(caveats[i]), reasons=tuple(sorted(reasons[i], key=lambda r: -r.points)))
             for rank, i in enumerate(candidates, start=1))
         chosen = set(candidates)
         not_recommended = []
@@ -149,13 +182,43 @@ class Explainer:
                 why = [WhyNot(rule=r.rule, text=r.text, source=r.source)
                        for r in reasons[i] if r.points < 0]
                 favour = sum(r.points for r in in_favour(i))
-                why.append(WhyNot(rule=None, source=None, text=NO_MATCH if not favour else (
-                    f"De punten vóór ({favour}) wegen niet op tegen de punten tegen; totaalscore {scores[i]}.")))
+                if goals and not serves[i] and scores[i] > 0:
+                    why.append(WhyNot(rule=None, source=None, text=NO_GOAL.format(
+                        goals=", ".join(self.goal_labels.get(g, g) for g in goals))))
+                else:
+                    why.append(WhyNot(rule=None, source=None, text=NO_MATCH if not favour else (
+                        f"De punten vóór ({favour}) wegen niet op tegen de punten tegen; totaalscore {scores[i]}.")))
             not_recommended.append(NotRecommended(
                 instrument=i, name=self.names[i], score=scores[i], excluded=bool(exclusions[i]),
-                why_not=tuple(why), caveats=tuple(caveats[i])))
+                serves=tuple(g for g in goals if g in served[i]), why_not=tuple(why), caveats=tuple(caveats[i])))
         not_recommended.sort(key=lambda n: (n.excluded, -n.score, self.order[n.instrument]))
         return Advice(
             kb_version=kb.version, situation=situation, reference_date=reference_date, derived=derived,
             recommendations=recommendations, general_caveats=tuple(general),
+            unmet_goals=self._unmet(goals, recommendations, not_recommended),
             not_recommended=tuple(not_recommended), trace=trace, tie_break=TIE_BREAK)
+
+    def _unmet(self, goals, recommendations, not_recommended) -> tuple[UnmetGoal, ...]:
+        """Stated goals no recommendation serves, each with the nearest alternatives: first the
+        instruments that serve that goal but were excluded or fell short, then the best fits."""
+        met = {g for r in recommendations for g in r.serves}
+        unmet = []
+        for goal in goals:
+            if goal in met:
+                continue
+            nearest = [n for n in not_recommended if goal in n.serves]
+            nearest += [n for n in not_recommended if goal not in n.serves and not n.excluded and n.score > 0]
+            ids = tuple(n.instrument for n in nearest[:NEAREST])
+            text = UNMET.format(goal=self.goal_labels.get(goal, goal))
+            if ids:
+                text += UNMET_NEAREST.format(names=", ".join(self.names[i] for i in ids))
+            unmet.append(UnmetGoal(goal=goal, text=text, nearest=ids))
+        return tuple(unmet)
+
+
+def goal_labels(kb) -> dict[str, str]:
+    """Goal slug -> its Dutch label in the questionnaire (lower case, to sit inside a sentence)."""
+    for question in kb.questionnaire.questions:
+        if question.field == "goals":
+            return {o.value: o.label[:1].lower() + o.label[1:] for o in question.options}
+    return {}

@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Optional
 
 from .errors import KnowledgeBaseError
+from .goal_matrix import GoalEntry, check_matrix
 from .loading import Document, Problem, YamlError, read_yaml, validate
 from .models import Instrument, Legal, Questionnaire, Rule, Term
 
-KNOWLEDGE_FILES = ("instruments.yaml", "glossary.yaml", "legal.yaml", "questions.yaml")
+KNOWLEDGE_FILES = ("instruments.yaml", "glossary.yaml", "legal.yaml", "questions.yaml", "goal_matrix.yaml")
 
 
 @dataclass
@@ -24,6 +25,7 @@ class KnowledgeBase:
     legal: Legal
     questionnaire: Questionnaire
     rules: tuple[Rule, ...]
+    goal_matrix: tuple[GoalEntry, ...] = ()
     docs: dict[str, Document] = field(default_factory=dict, repr=False)
     rule_docs: dict[str, tuple[Document, tuple]] = field(default_factory=dict, repr=False)
 
@@ -108,6 +110,9 @@ def load(root: Optional[Path] = None) -> KnowledgeBase:
     instruments = _list_of(docs["instruments.yaml"], Instrument, "instrument", problems) \
         if docs["instruments.yaml"] else []
     glossary = _list_of(docs["glossary.yaml"], Term, "term", problems) if docs["glossary.yaml"] else []
+    matrix = _list_of(docs["goal_matrix.yaml"], GoalEntry, "goal", problems) if docs["goal_matrix.yaml"] else []
+    if docs["goal_matrix.yaml"] and not problems:
+        problems += check_matrix(tuple(matrix), instruments, docs["goal_matrix.yaml"])
     legal = questionnaire = None
     if docs["legal.yaml"]:
         legal, found = validate(Legal, docs["legal.yaml"].data, docs["legal.yaml"], ())
@@ -134,6 +139,7 @@ def load(root: Optional[Path] = None) -> KnowledgeBase:
         raise KnowledgeBaseError(problems)
     kb = KnowledgeBase(root=root, version=version_of(kb_files(root)), instruments=tuple(instruments),
                        glossary=tuple(glossary), legal=legal, questionnaire=questionnaire, rules=tuple(rules),
+                       goal_matrix=tuple(matrix),
                        docs={k: v for k, v in docs.items() if v}, rule_docs=rule_docs)
     problems = check(kb, rules_in_files=rule_ids)
     if problems:

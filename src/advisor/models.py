@@ -20,11 +20,14 @@ class Strict(BaseModel):
 class Source(Strict):
     page: Optional[int] = Field(default=None, ge=1, le=75)
     articles: tuple[str, ...] = ()
+    # On a rule whose text quotes an instrument field: the page is that field's page of each
+    # instrument (its `sources` entry), so every explanation cites its own page.
+    instrument_field: Optional[str] = None
 
     @model_validator(mode="after")
     def _something(self) -> "Source":
-        if self.page is None and not self.articles:
-            raise ValueError("a source needs a report page or an article")
+        if self.page is None and not self.articles and not self.instrument_field:
+            raise ValueError("a source needs a report page, an article or an 'instrument_field'")
         return self
 
 
@@ -80,6 +83,7 @@ class Instrument(Strict):
     modes: tuple[Mode, ...] = Field(min_length=1)
     measures: str
     levels: tuple[Level, ...] = Field(min_length=1)
+    levels_note: Optional[str] = None
     measured_by: tuple[Party, ...] = Field(min_length=1)
     measured_by_body: Optional[str] = None
     value_forms: tuple[ValueForm, ...] = Field(min_length=1)
@@ -89,6 +93,8 @@ class Instrument(Strict):
     phases_appendix: tuple[Phase, ...]
     phases_note: Optional[str]
     tender_uses: tuple[TenderUse, ...]
+    tender_uses_limited: tuple[TenderUse, ...] = ()   # uses the report allows only in some procedures
+    tender_uses_note: Optional[str] = None            # ... and where (Dutch, shown as a caveat)
     role_uses: RoleUses
     cost: CostPair
     effort: EffortPair
@@ -112,6 +118,12 @@ class Instrument(Strict):
         if set(self.phases_figure2) != set(self.phases_appendix) and not self.phases_note:
             raise ValueError("figure 2 and the appendix disagree on the phases: 'phases_note' must say "
                              "which one the KB follows and why")
+        stray = sorted(set(self.tender_uses_limited) - set(self.tender_uses))
+        if stray:
+            raise ValueError(f"'tender_uses_limited' names uses missing from 'tender_uses': {', '.join(stray)}")
+        if bool(self.tender_uses_limited) != bool(self.tender_uses_note):
+            raise ValueError("'tender_uses_limited' and 'tender_uses_note' go together: the note says where "
+                             "the limited uses are allowed")
         return self
 
     @field_validator("sources")
@@ -179,11 +191,24 @@ class Legal(Strict):
 RuleKind = Literal["exclude", "score", "caveat", "derive"]
 
 
+class Undecided(Strict):
+    """For a table derivation: the fact asserted when the answers leave the table's value open."""
+    fact: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+
+
 class Derivation(Strict):
     fact: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     value: Any = True
     label: str
     from_table: Optional[Literal["eu_thresholds"]] = None
+    undecided: Optional[Undecided] = None
+
+    @model_validator(mode="after")
+    def _undecided_needs_table(self) -> "Derivation":
+        if self.undecided is not None and self.from_table is None:
+            raise ValueError("'undecided' only goes with 'from_table'")
+        return self
 
 
 class Rule(Strict):
@@ -194,6 +219,10 @@ class Rule(Strict):
     instruments: Optional[dict[str, Any]] = None
     general: bool = False
     points: Optional[int] = None
+    # Relevance (DESIGN 3a): which stated goals the instruments of a score rule serve; an
+    # off-topic rule says the instrument is beside the user's question and so serves no goal.
+    serves: tuple[Goal, ...] = ()
+    off_topic: bool = False
     text: Optional[str] = None
     derive: Optional[Derivation] = None
     rationale: str
@@ -219,6 +248,10 @@ class Rule(Strict):
             raise ValueError("only 'caveat' rules can be 'general'")
         if self.general and self.instruments is not None:
             raise ValueError("a 'general' caveat applies to no instrument: drop 'instruments'")
+        if self.serves and not (self.kind == "score" and (self.points or 0) > 0):
+            raise ValueError("'serves' belongs on a 'score' rule with positive 'points'")
+        if self.off_topic and not (self.kind == "score" and (self.points or 0) < 0):
+            raise ValueError("'off_topic' belongs on a 'score' rule with negative 'points'")
         return self
 
 
@@ -323,6 +356,7 @@ class Recommendation(Strict):
     name: str
     rank: int
     score: int
+    serves: tuple[Goal, ...] = ()   # the stated goals it serves
     reasons: tuple[Reason, ...]
     caveats: tuple[Caveat, ...]
 
@@ -332,8 +366,16 @@ class NotRecommended(Strict):
     name: str
     score: int
     excluded: bool
+    serves: tuple[Goal, ...] = ()
     why_not: tuple[WhyNot, ...]
     caveats: tuple[Caveat, ...] = ()
+
+
+class UnmetGoal(Strict):
+    """A stated goal that no recommended instrument serves, with the nearest alternatives."""
+    goal: Goal
+    text: str
+    nearest: tuple[str, ...]   # instrument ids, best first; each is explained in not_recommended
 
 
 class DerivedFact(Strict):
@@ -356,6 +398,7 @@ class Advice(Strict):
     reference_date: dt.date
     derived: tuple[DerivedFact, ...]
     recommendations: tuple[Recommendation, ...]
+    unmet_goals: tuple[UnmetGoal, ...] = ()
     general_caveats: tuple[Caveat, ...]
     not_recommended: tuple[NotRecommended, ...]
     trace: tuple[Firing, ...]

@@ -21,7 +21,11 @@ def advice_text(advice: Advice, kb, top: int = 5) -> str:
     for fact in advice.derived:
         lines.append(f"  · {fact.label}")
     lines.append("")
-    if not advice.recommendations:
+    for unmet in advice.unmet_goals:
+        lines.append(f"Geen instrument voor uw doel: {unmet.text}")
+    if advice.unmet_goals:
+        lines.append("")
+    if not advice.recommendations and not advice.unmet_goals:
         lines.append("Geen instrument aanbevolen: vul meer antwoorden in (doelen, thema's, fase).")
     for rec in advice.recommendations[:top]:
         lines.append(f"{rec.rank}. {rec.name} (score {rec.score})")

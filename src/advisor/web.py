@@ -1,4 +1,4 @@
-"""The Dutch HTML pages: questionnaire, advice, catalogue of instruments, rules and glossary.
+"""The Dutch HTML pages: questionnaire, advice, catalogue of instruments, rules, articles and glossary.
 
 A thin shell: it reads the query into a Situation, asks the current Advisor, and renders
 templates/. Every page has a JSON twin (the API under /api/v1, or a `.json` route here).
@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import webview as view
+from .articles import article_use, article_uses
 from .errors import SituationError
 from .formatting import money
 from .render import source_text
@@ -157,6 +158,20 @@ def web_router(service, scenarios: Optional[Path] = None) -> APIRouter:
                      for r in advisor.kb.rules}
         return page(request, "regels.html", kb=advisor.kb, groups=groups, described=described,
                     coverage=view.scenario_coverage(advisor, scenario_folder()))
+
+    @router.get("/artikelen", response_class=HTMLResponse)
+    def articles(request: Request):
+        kb = service.advisor.kb
+        return page(request, "artikelen.html", kb=kb, uses=article_uses(kb))
+
+    @router.get("/artikelen/{article_id}", response_class=HTMLResponse)
+    def article(request: Request, article_id: str):
+        kb = service.advisor.kb
+        use = article_use(kb, article_id)
+        if use is None:
+            return page(request, "fout.html", 404, kb=kb, status=404,
+                        message=f"Het artikel '{article_id}' bestaat niet.")
+        return page(request, "artikel.html", kb=kb, use=use, group_titles=view.ARTICLE_GROUP_TITLES)
 
     @router.get("/begrippen", response_class=HTMLResponse)
     def glossary(request: Request):

@@ -30,6 +30,14 @@ KIND_INTROS = {
     "caveat": "Deze regels voegen een juridische of praktische kanttekening toe; ze veranderen de score niet.",
     "derive": "Deze regels leiden feiten af uit uw antwoorden, zoals de Europese drempel; andere regels gebruiken ze.",
 }
+# The rules citing an article, per group (articles.GROUPS), on /artikelen/{id}.
+ARTICLE_GROUP_TITLES = {
+    "derive": "Afgeleide feiten",
+    "score": "Punten",
+    "exclude": "Uitsluiten",
+    "caveat": "Kanttekeningen bij instrumenten",
+    "general": "Algemene kanttekeningen",
+}
 
 
 def first_upper(text: str) -> str:

@@ -1,0 +1,116 @@
+"""The shapes the JSON API answers with, as pydantic models: they document the responses in the
+OpenAPI at /api/v1/openapi.json, and the builders below fill them from the KB.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .articles import ArticleUse
+from .models import Advice, Article, Instrument, Questionnaire, Rule, RuleKind, Situation, Source, Threshold
+
+MAX_BATCH = 1000
+
+
+# ---------------------------------------------------------------- documented shapes
+
+class InstrumentOut(Instrument):
+    pages: dict[str, int] = Field(description="Per veld de rapportpagina die het onderbouwt.")
+
+
+class InstrumentList(BaseModel):
+    kb_version: str
+    instruments: list[InstrumentOut]
+
+
+class RuleOut(Rule):
+    defined_in: str = Field(description="Bestand en regel in de KB, bijvoorbeeld `rules/fit.yaml:7`.")
+
+
+class RuleList(BaseModel):
+    kb_version: str
+    rules: list[RuleOut]
+
+
+class CitingRule(BaseModel):
+    id: str
+    kind: RuleKind
+    general: bool = Field(description="Een algemene kanttekening: geldt voor het advies als geheel.")
+    title: str
+    text: Optional[str] = Field(description="De tekst in het advies (niet bij `derive`).")
+    rationale: str
+    source: Source
+    instruments: list[str] = Field(description="De instrumenten waarop de regel werkt; leeg bij afgeleide feiten "
+                                               "en algemene kanttekeningen.")
+
+
+class ArticleSummary(Article):
+    rule_ids: list[str] = Field(description="De regels die dit artikel aanhalen, in de volgorde van de KB.")
+
+
+class ArticleList(BaseModel):
+    kb_version: str
+    articles: list[ArticleSummary]
+
+
+class ArticleOut(ArticleSummary):
+    rules: list[CitingRule] = Field(description="Elke regel die dit artikel aanhaalt.")
+    thresholds: list[Threshold] = Field(description="De drempelbedragen die dit artikel als bron noemen.")
+
+
+class QuestionnaireOut(Questionnaire):
+    kb_version: str
+
+
+class ThresholdList(BaseModel):
+    date: dt.date
+    kb_version: str
+    thresholds: list[Threshold]
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    kb_version: str
+    counts: dict[str, int]
+    errors: list[str] = Field(description="Bij `degraded`: de fouten van de mislukte herlaadpoging, `pad:regel: melding`.")
+
+
+class Pong(BaseModel):
+    pong: bool
+
+
+class BatchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    situations: list[Situation] = Field(max_length=MAX_BATCH, description=f"Hoogstens {MAX_BATCH} situaties.")
+
+
+class BatchAdvice(BaseModel):
+    kb_version: str
+    advices: list[Advice]
+
+
+# ---------------------------------------------------------------- built from the KB
+
+def instrument_out(instrument: Instrument) -> InstrumentOut:
+    fields = [name for name in Instrument.model_fields if name not in ("id", "source", "sources")]
+    return InstrumentOut(**dict(instrument), pages={name: instrument.page_of(name) for name in fields})
+
+
+def article_summary(use: ArticleUse) -> ArticleSummary:
+    return ArticleSummary(**dict(use.article), rule_ids=list(use.rule_ids))
+
+
+def article_out(use: ArticleUse) -> ArticleOut:
+    rules = [CitingRule(id=c.rule.id, kind=c.rule.kind, general=c.rule.general, title=c.rule.title, text=c.rule.text,
+                        rationale=c.rule.rationale, source=c.rule.source, instruments=[i.id for i in c.instruments])
+             for c in use.citations]
+    return ArticleOut(**dict(article_summary(use)), rules=rules, thresholds=list(use.thresholds))
+
+
+def rule_out(kb, rule: Rule) -> RuleOut:
+    doc, position = kb.rule_docs[rule.id]
+    return RuleOut(**dict(rule), defined_in=f"rules/{Path(doc.file).name}:{doc.line(position)}")
