@@ -191,6 +191,12 @@ def check_rule(kb, rule: Rule) -> list[Problem]:
         elif name != "instrument" and name not in SITUATION_FIELDS and name.removeprefix("derived.") not in \
                 derived_facts(kb):
             found.append((("text",), f"unknown placeholder '{{{name}}}' in 'text'"))
+    for j, other in enumerate(rule.supersedes):
+        target = kb.rule(other)
+        if target is None:
+            found.append((("supersedes", j), f"unknown rule '{other}'{did_you_mean(other, [r.id for r in kb.rules])}"))
+        elif target.general or target.kind == "derive" or other == rule.id:
+            found.append((("supersedes", j), f"cannot supersede '{other}': only another rule about instruments"))
     if rule.serves and when is not None:
         stated = _goals_required(when)
         for goal in rule.serves:

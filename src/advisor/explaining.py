@@ -20,6 +20,8 @@ NO_MATCH = ("Geen van uw antwoorden wijst op dit instrument: het past niet bij d
             "thema's of meetniveaus.")
 NO_GOAL = ("Dient geen van de doelen die u noemt ({goals}); een instrument wordt dan niet aanbevolen op "
            "thema, rol of fase alleen.")
+OFF_TOPIC = ("Daarom telt het niet als instrument voor uw doelen, ook al scoort het er verder op; "
+             "het blijft een alternatief als niets anders past.")
 UNMET = ("Voor uw doel '{goal}' noemt het rapport in deze situatie geen instrument dat u kunt aanbevelen.")
 UNMET_NEAREST = " Het dichtst in de buurt komen: {names} (zie 'Waarom niet?')."
 NEAREST = 3
@@ -140,12 +142,14 @@ class Explainer:
         effect_lists = {"score": reasons, "exclude": exclusions, "caveat": caveats}
         served: dict[str, set[str]] = {i: set() for i in self.order}
         off_topic: set[str] = set()
+        # Lex specialis: a rule that fires on an instrument sets aside the rules it supersedes there.
+        set_aside: dict[str, set[str]] = {i: set() for i in self.order}
+        for effect, _ in fired:
+            if effect.rule.supersedes:
+                for instrument_id in effect.instruments:
+                    set_aside[instrument_id].update(effect.rule.supersedes)
         for effect, _ in fired:
             rule = effect.rule
-            for instrument_id in effect.instruments:
-                served[instrument_id].update(rule.serves)
-                if rule.off_topic:
-                    off_topic.add(instrument_id)
             if rule.general:
                 general.append(Caveat(rule=rule.id, text=_fill(rule.text, None, situation, derived_values),
                                       legal_reference=legal_reference(kb, rule.source), source=rule.source))
@@ -154,6 +158,11 @@ class Explainer:
             if target is None:
                 continue
             for instrument_id in effect.instruments:
+                if rule.id in set_aside[instrument_id]:
+                    continue
+                served[instrument_id].update(rule.serves)
+                if rule.off_topic:
+                    off_topic.add(instrument_id)
                 target[instrument_id].append(self._explanation(effect, instrument_id, situation, derived_values))
                 if rule.kind == "score":
                     scores[instrument_id] += rule.points
@@ -177,17 +186,8 @@ class Explainer:
         for i in self.order:
             if i in chosen:
                 continue
-            why = list(exclusions[i])
-            if not why:
-                why = [WhyNot(rule=r.rule, text=r.text, source=r.source)
-                       for r in reasons[i] if r.points < 0]
-                favour = sum(r.points for r in in_favour(i))
-                if goals and not serves[i] and scores[i] > 0:
-                    why.append(WhyNot(rule=None, source=None, text=NO_GOAL.format(
-                        goals=", ".join(self.goal_labels.get(g, g) for g in goals))))
-                else:
-                    why.append(WhyNot(rule=None, source=None, text=NO_MATCH if not favour else (
-                        f"De punten vóór ({favour}) wegen niet op tegen de punten tegen; totaalscore {scores[i]}.")))
+            why = list(exclusions[i]) or self._why_not(reasons[i], scores[i], goals, served[i] & set(goals),
+                                                       i in off_topic)
             not_recommended.append(NotRecommended(
                 instrument=i, name=self.names[i], score=scores[i], excluded=bool(exclusions[i]),
                 serves=tuple(g for g in goals if g in served[i]), why_not=tuple(why), caveats=tuple(caveats[i])))
@@ -197,6 +197,22 @@ class Explainer:
             recommendations=recommendations, general_caveats=tuple(general),
             unmet_goals=self._unmet(goals, recommendations, not_recommended),
             not_recommended=tuple(not_recommended), trace=trace, tie_break=TIE_BREAK)
+
+    def _why_not(self, reasons: list[Reason], score: int, goals, serves, off_topic: bool) -> list[WhyNot]:
+        """Why a non-excluded instrument is not recommended: its points against, then one summary
+        line unless those points already say it all. `serves`: the stated goals it would serve
+        (an off-topic instrument serves one, but its points against say why it does not count)."""
+        against = [WhyNot(rule=r.rule, text=r.text, source=r.source) for r in reasons if r.points < 0]
+        favour = sum(r.points for r in reasons if r.points > 0)
+        if off_topic and score > 0:
+            line = OFF_TOPIC
+        elif goals and not serves:
+            line = NO_GOAL.format(goals=", ".join(self.goal_labels.get(g, g) for g in goals))
+        elif not favour:
+            line = None if against else NO_MATCH
+        else:
+            line = f"De punten vóór ({favour}) wegen niet op tegen de punten tegen; totaalscore {score}."
+        return against + ([WhyNot(rule=None, source=None, text=line)] if line else [])
 
     def _unmet(self, goals, recommendations, not_recommended) -> tuple[UnmetGoal, ...]:
         """Stated goals no recommendation serves, each with the nearest alternatives: first the

@@ -223,6 +223,8 @@ class Rule(Strict):
     # off-topic rule says the instrument is beside the user's question and so serves no goal.
     serves: tuple[Goal, ...] = ()
     off_topic: bool = False
+    # Lex specialis: where this rule fires on an instrument, these rules do not apply to it.
+    supersedes: tuple[str, ...] = ()
     text: Optional[str] = None
     derive: Optional[Derivation] = None
     rationale: str
@@ -250,6 +252,8 @@ class Rule(Strict):
             raise ValueError("a 'general' caveat applies to no instrument: drop 'instruments'")
         if self.serves and not (self.kind == "score" and (self.points or 0) > 0):
             raise ValueError("'serves' belongs on a 'score' rule with positive 'points'")
+        if self.supersedes and (self.general or self.kind == "derive"):
+            raise ValueError("'supersedes' works per instrument: not on 'general' or 'derive' rules")
         if self.off_topic and not (self.kind == "score" and (self.points or 0) < 0):
             raise ValueError("'off_topic' belongs on a 'score' rule with negative 'points'")
         return self
