@@ -91,14 +91,10 @@ def check(advisor, case: dict) -> tuple[Advice, list[str]]:
         if instrument in ranked:
             failures.append(f"not_recommended: {instrument} is recommended at {ranked.index(instrument) + 1}")
     texts = _texts_per_instrument(advice)
-    for instrument, words in (expect.get("mentions") or {}).items():
-        for word in words:
-            if not _has(texts[instrument], str(word)):
-                failures.append(f"mentions: nothing said of {instrument} mentions '{word}'")
-    for instrument, words in (expect.get("absent") or {}).items():
-        for word in words:
-            if _has(texts[instrument], str(word)):
-                failures.append(f"absent: something said of {instrument} mentions '{word}'")
+    for key, wanted in (("mentions", True), ("absent", False)):
+        for instrument, words in (expect.get(key) or {}).items():
+            failures += [f"{key}: what is said of {instrument} {'lacks' if wanted else 'has'} '{word}'"
+                         for word in words if _has(texts[instrument], str(word)) != wanted]
     for word in expect.get("absent_general", []):
         if _has([c.text for c in advice.general_caveats], str(word)):
             failures.append(f"absent_general: a general caveat mentions '{word}'")
