@@ -55,6 +55,8 @@
       case "contains_any": for (i = 0; i < want.length; i++) { if (has(want[i])) { return true; } } return false;
       case "contains_all": for (i = 0; i < want.length; i++) { if (!has(want[i])) { return false; } } return true;
       case "contains_none": for (i = 0; i < want.length; i++) { if (has(want[i])) { return false; } } return true;
+      case "within": for (i = 0; i < actual.length; i++) { if (want.indexOf(actual[i]) < 0) { return false; } } return true;
+      case "not_within": for (i = 0; i < actual.length; i++) { if (want.indexOf(actual[i]) < 0) { return true; } } return false;
       case "gte": return actual >= want;
       case "lte": return actual <= want;
       case "gt": return actual > want;

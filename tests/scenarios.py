@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from advisor.loading import read_yaml
-from advisor.models import Advice
+from advisor.advice import Advice
 from advisor.situations import parse_situation
 
 FOLDER = Path(__file__).parent / "scenarios"

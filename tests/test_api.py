@@ -59,7 +59,7 @@ def test_rules(client, service):
     kb = service.advisor.kb
     assert [r["id"] for r in body["rules"]] == [r.id for r in kb.rules]
     for rule in body["rules"]:
-        assert rule["rationale"] and rule["source"] and rule["kind"] in ("exclude", "score", "caveat", "derive")
+        assert rule["rationale"] and rule["source"] and rule["kind"] in ("exclude", "score", "caveat", "derive", "fit")
         assert rule["defined_in"].startswith("rules/") and rule["defined_in"].split(":")[1].isdigit()
 
 

@@ -32,7 +32,8 @@ from starlette.responses import Response
 
 from . import problems
 from .articles import article_use, article_uses
-from .models import Advice, Situation
+from .advice import Advice
+from .models import Situation
 from .problems import API_VERSION, ApiHeaders, ApiProblem, invalid_input, pydantic_errors
 from .engine import DEFAULT_CACHE_SIZE
 from .schemas import (

@@ -15,7 +15,7 @@ from .models import Article, Instrument, Rule, Threshold
 
 # The order in which a legal advisor reads the rules citing an article: how facts are derived,
 # then what scores, what excludes, the caveats per instrument and the caveats on the advice as a whole.
-GROUPS = ("derive", "score", "exclude", "caveat", "general")
+GROUPS = ("derive", "score", "exclude", "caveat", "fit", "general")
 
 
 @dataclass(frozen=True)

@@ -170,13 +170,16 @@ def check_rule(kb, rule: Rule) -> list[Problem]:
         found += leaf_found
         if not leaf_found and not matching_instruments(kb, selector):
             found.append((("instruments",), "can never fire: no instrument matches 'instruments'"))
-    if rule.source.instrument_field is not None:
-        if rule.source.instrument_field not in INSTRUMENT_FIELDS:
-            found.append((("source", "instrument_field"), f"unknown instrument attribute "
-                                                          f"'{rule.source.instrument_field}'"
-                                                          f"{did_you_mean(rule.source.instrument_field, INSTRUMENT_FIELDS)}"))
+    field = rule.source.instrument_field
+    if field is not None:
+        top = set(Instrument.model_fields) - {"source", "sources"}
+        if field not in top:
+            found.append((("source", "instrument_field"), f"unknown instrument field '{field}'"
+                                                          f"{did_you_mean(field, top)}"))
         elif rule.instruments is None and (rule.general or rule.kind == "derive"):
             found.append((("source", "instrument_field"), "'instrument_field' needs a rule about instruments"))
+    if rule.kind == "fit":
+        found += _fit_problems(rule, when)
     for article in rule.source.articles:
         if kb.article(article) is None:
             found.append((("source", "articles"), f"unknown article '{article}'"
@@ -188,6 +191,12 @@ def check_rule(kb, rule: Rule) -> list[Problem]:
             elif name.removeprefix("instrument.") not in INSTRUMENT_FIELDS:
                 found.append((("text",), f"unknown instrument attribute in '{{{name}}}'"
                                          f"{did_you_mean(name.removeprefix('instrument.'), INSTRUMENT_FIELDS)}"))
+            elif selector is not None or rule.instruments is None:
+                empty = [i.id for i in matching_instruments(kb, selector)
+                         if i.attribute(name.removeprefix("instrument.")) in (None, "", ())]
+                if empty:
+                    found.append((("text",), f"'{{{name}}}' is empty for {', '.join(empty)}: fill it in "
+                                             "instruments.yaml or narrow 'instruments'"))
         elif name != "instrument" and name not in SITUATION_FIELDS and name.removeprefix("derived.") not in \
                 derived_facts(kb):
             found.append((("text",), f"unknown placeholder '{{{name}}}' in 'text'"))
@@ -206,6 +215,23 @@ def check_rule(kb, rule: Rule) -> list[Problem]:
     if rule.derive and rule.derive.from_table and not kb.legal.thresholds:
         found.append((("derive",), "can never fire: the table 'eu_thresholds' is empty"))
     return [doc.problem(base + path, label + message) for path, message in found]
+
+
+def _fit_problems(rule: Rule, when) -> list[tuple[tuple, str]]:
+    """A fit rule judges one answer: a known field, a value of it, and only once it is answered."""
+    spec = SITUATION_FIELDS.get(rule.answer)
+    if spec is None:
+        return [(("answer",), f"unknown situation field '{rule.answer}'{did_you_mean(rule.answer, SITUATION_FIELDS)}")]
+    problems = []
+    if rule.value is not None:
+        if spec.shape != "list":
+            problems.append((("value",), f"'value' only goes with a list answer; '{rule.answer}' is {spec.shape}"))
+        elif spec.allowed and rule.value not in spec.allowed:
+            problems.append((("value",), f"'{rule.answer}': unknown value '{rule.value}'"
+                                         f"{did_you_mean(rule.value, spec.allowed)}"))
+    if when is None or rule.answer not in {leaf.field for leaf in cnd.walk(when)}:
+        problems.append((("when",), f"a fit rule about '{rule.answer}' must test that answer in 'when'"))
+    return problems
 
 
 def _goals_required(when) -> set[str]:

@@ -136,6 +136,16 @@ class _Builder:
                 return {"$ex": {field: 1}}
             inner = _all([{"$neq": {"$i": v}} for v in value])
             return {"$iall": {field: inner}}
+        if op == "within":
+            if vocabulary is not None and vocabulary <= set(value):
+                return {"$ex": {field: 1}}
+            return FALSE if not value else {"$iall": {field: _any([{"$i": v} for v in value])}}
+        if op == "not_within":
+            if vocabulary is not None and vocabulary <= set(value):
+                return FALSE
+            if not value:
+                return {"$ex": {field: 1}}
+            return {"$iany": {field: _all([{"$neq": {"$i": v}} for v in value])}}
         return {COMPARISONS[op]: {field: value}}
 
     def patterns(self, when) -> Any:

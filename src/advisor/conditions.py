@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional, Union
 
 OPS = ("equals", "not_equals", "in", "not_in", "contains", "contains_any", "contains_all", "contains_none",
-       "gte", "lte", "gt", "lt", "exists")
-LIST_OPS = {"contains", "contains_any", "contains_all", "contains_none", "exists"}
+       "within", "not_within", "gte", "lte", "gt", "lt", "exists")
+# within: every chosen value is one of the given values; not_within: at least one is not.
+LIST_OPS = {"contains", "contains_any", "contains_all", "contains_none", "within", "not_within", "exists"}
 SCALAR_OPS = {"equals", "not_equals", "in", "not_in", "exists"}
 NUMBER_OPS = {"gte", "lte", "gt", "lt", "equals", "exists"}
-MULTI = {"in", "not_in", "contains_any", "contains_all", "contains_none"}
+MULTI = {"in", "not_in", "contains_any", "contains_all", "contains_none", "within", "not_within"}
 COMPLEMENT = {"equals": "not_equals", "not_equals": "equals", "in": "not_in", "not_in": "in",
-              "contains_any": "contains_none", "contains_none": "contains_any", "gte": "lt", "lt": "gte",
+              "contains_any": "contains_none", "contains_none": "contains_any", "within": "not_within",
+              "not_within": "within", "gte": "lt", "lt": "gte",
               "lte": "gt", "gt": "lte"}
 INSTRUMENT_REF = "$instrument."
 FACT_REF = "$fact."
@@ -187,6 +189,10 @@ def evaluate(cond: Cond, get: Callable[[str], Any]) -> Optional[bool]:
         return all(v in actual for v in want)
     if op == "contains_none":
         return not any(v in actual for v in want)
+    if op == "within":
+        return all(v in want for v in actual)
+    if op == "not_within":
+        return not all(v in want for v in actual)
     if op == "gte":
         return actual >= want
     if op == "lte":

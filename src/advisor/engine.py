@@ -13,14 +13,21 @@ from typing import Optional
 import durable_rules_engine as _native
 from durable.engine import Host
 
-from .compiling import DERIVED, CompiledRuleset, Effect, compile_rules, situation_fact, unfireable
+from .compiling import DERIVED, SITUATION, CompiledRuleset, Effect, compile_rules, situation_fact, unfireable
 from .errors import KnowledgeBaseError
 from .explaining import Explainer
 from .knowledge import KnowledgeBase, load
-from .models import Advice, Situation
+from .advice import Advice
+from .models import Situation
 
 _names = itertools.count()
 DEFAULT_CACHE_SIZE = 4096  # advices kept per Advisor for repeated situations
+DERIVED_MARK = '{"t": "d"}'
+# A fact that matches no rule of a ruleset still leaves state behind in durable_rules' C engine:
+# kept, it fills the state cache (MemoryError); deleted, it corrupts the heap (segfault). These
+# two rules, in every ruleset, make every assert match; their actions are drained and ignored.
+SENTINELS = {"_any_situation": {"all": [{"m": {"t": SITUATION}}]}, "_any_fact": {"all": [{"m": {"t": DERIVED}}]}}
+CHUNK = 24                 # network rules per ruleset: keeps one fact's matches inside the C engine's buffers
 
 
 def _noop(c) -> None:  # pragma: no cover - actions are drained by Advisor._drain
@@ -51,27 +58,42 @@ class Advisor:
         problems = unfireable(kb, self.compiled)
         if problems:
             raise KnowledgeBaseError(problems)
-        # durable_rules never frees a ruleset: one name per Advisor, built once per KB version.
-        self._ruleset = f"advisor_{kb.version}_{next(_names)}"
+        # durable_rules never frees a ruleset: one set of names per Advisor, built once per KB version.
+        # Its C engine walks a fact through the alpha network on a stack of 64 nodes: one wide
+        # network overflows it for a rich situation (error 303). So the rules run in rulesets of
+        # at most CHUNK network rules, the derive rules in the first, and every later ruleset is
+        # given the situation and the derived facts.
         self._lock = threading.Lock()
         self._sids = itertools.count()
-        # The actions never run through durable_rules' own dispatcher: `_drain` below takes the
-        # queued actions straight from the C engine, which keeps an advice to a fraction of a
-        # millisecond and lets errors surface instead of being swallowed.
-        definitions = {name: dict(body, run=_noop) for name, body in self.compiled.definitions.items()}
+        base = f"advisor_{kb.version}_{next(_names)}"
+        derive = [n for n, e in self.compiled.effects.items() if e.rule.kind == "derive"]
+        rest = [n for n in self.compiled.definitions if n not in set(derive)]
+        # The derive rules share the first ruleset with a chunk of the others: in fuzzing, a ruleset
+        # of derive rules alone corrupted the heap after a few advices (benchmarks/engine_fuzz.py).
+        groups = [derive + rest[:CHUNK]] + [rest[i:i + CHUNK] for i in range(CHUNK, len(rest), CHUNK)]
         self._host = _Host()
-        self._host.register_rulesets({self._ruleset: definitions})
-        self._handle = self._host.get_ruleset(self._ruleset)._handle
+        self._handles = []
+        self.ruleset_names: list[str] = []
+        for number, names in enumerate(groups):
+            name = f"{base}_{number}"
+            # The actions never run through durable_rules' own dispatcher: `_drain` below takes the
+            # queued actions straight from the C engine, which keeps an advice to a fraction of a
+            # millisecond and lets errors surface instead of being swallowed.
+            rules = {n: dict(self.compiled.definitions[n], run=_noop) for n in names}
+            rules.update({n: dict(body, run=_noop) for n, body in SENTINELS.items()})
+            self._host.register_rulesets({name: rules})
+            self.ruleset_names.append(name)
+            uses_derived = any(DERIVED_MARK in json.dumps(self.compiled.definitions[n]) for n in names)
+            self._handles.append((self._host.get_ruleset(name)._handle, number == 0 or uses_derived))
 
     @classmethod
     def from_root(cls, root: Optional[Path] = None) -> "Advisor":
         return cls(load(root))
 
-    def _drain(self, sid: str, state_handle: int) -> list[tuple[Effect, Optional[dict]]]:
+    def _drain(self, handle: int, sid: str, state_handle: int, derived: list[dict]) -> list[tuple[Effect, Optional[dict]]]:
         """Run every queued action of one state; derive rules assert facts, which may queue more."""
         fired: list[tuple[Effect, Optional[dict]]] = []
         seen: set[str] = set()
-        handle = self._handle
         result = _native.start_action_for_state(handle, state_handle)
         if not result:
             return fired
@@ -81,6 +103,9 @@ class Advisor:
                 # The message is {"<rule name>": {...}}; rule names are slugs, so the first key
                 # can be read without parsing the whole JSON.
                 name = message[2:message.index('"', 2)]
+                if name in SENTINELS:
+                    message = _native.complete_and_start_action(handle, state_handle)
+                    continue
                 effect = self.compiled.effects[name]
                 # durable_rules splits an `$or` into several network paths, so one rule can fire
                 # once per true branch; an advice counts each rule once.
@@ -90,6 +115,7 @@ class Advisor:
                         fact = {"t": DERIVED, "name": effect.derived_fact or effect.rule.derive.fact,
                                 "value": effect.derived_value}
                         fired.append((effect, fact))
+                        derived.append(fact)
                         _native.assert_fact(handle, json.dumps(dict(fact, sid=sid)))
                     else:
                         fired.append((effect, None))
@@ -104,19 +130,26 @@ class Advisor:
         values = situation.model_dump()
         values["reference_date"] = reference_date
         fact = situation_fact(values)
+        fired: list[tuple[Effect, Optional[dict]]] = []
+        derived: list[dict] = []
         with self._lock:
             sid = str(next(self._sids))
-            fact["sid"] = sid
-            try:
-                code, state_handle = _native.assert_fact(self._handle, json.dumps(fact))[:2]
-                if code in (1, 2):  # nothing matched, or the fact was seen before
-                    return []
-                return self._drain(sid, 0 if code == 3 else state_handle)
-            finally:
+            for handle, takes_derived in self._handles:
+                state_handle = None
                 try:
-                    _native.delete_state(self._handle, sid)
-                except Exception:  # noqa: BLE001 - no state exists when nothing matched
-                    pass
+                    # the derive ruleset comes first, so `derived` is complete for the others
+                    for one in [fact] + (derived if takes_derived else []):
+                        code, at = _native.assert_fact(handle, json.dumps(dict(one, sid=sid)))[:2]
+                        if code not in (1, 2):   # 1: nothing matched, 2: seen before
+                            state_handle = 0 if code == 3 else at
+                    if state_handle is not None:
+                        fired += self._drain(handle, sid, state_handle, derived)
+                finally:
+                    try:
+                        _native.delete_state(handle, sid)
+                    except Exception:  # noqa: BLE001 - no state exists when nothing matched
+                        pass
+        return fired
 
     def advise(self, situation: Situation) -> Advice:
         return self._cached(situation, situation.reference_date or dt.date.today())

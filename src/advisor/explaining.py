@@ -9,10 +9,11 @@ from typing import Any, Optional
 from .checking import PLACEHOLDER
 from .compiling import Effect
 from .formatting import humanize, money
-from .models import (
-    Advice, Caveat, DerivedFact, Firing, Instrument, NotRecommended, Reason, Recommendation, Situation, Source,
-    UnmetGoal, WhyNot,
+from .advice import (
+    Advice, Caveat, DerivedFact, Firing, Fit, NotRecommended, Reason, Recommendation, UnmetGoal, WhyNot,
 )
+from .models import Instrument, Situation, Source
+from .wishes import AnswerWords, shortfall_caveats
 
 TIE_BREAK = ("Gelijke scores: eerst het instrument met meer redenen vóór, daarna de volgorde van "
              "Tabel 1 in het rapport.")
@@ -82,6 +83,8 @@ class Explainer:
         self.order = {i.id: n for n, i in enumerate(kb.instruments)}
         self.names = {i.id: i.name for i in kb.instruments}
         self.goal_labels = goal_labels(kb)
+        self.words = AnswerWords(kb)
+        self.serving_rules = {r.id: r.serves for r in kb.rules if r.serves}
         self._placeholders: dict[str, tuple[tuple[str, ...], bool]] = {}
         self._memo: dict[tuple, Any] = {}
 
@@ -91,6 +94,8 @@ class Explainer:
         if meta is None:
             names = tuple(n for n in dict.fromkeys(PLACEHOLDER.findall(rule.text or ""))
                           if n != "instrument" and not n.startswith("instrument."))
+            if rule.kind == "fit" and rule.answer not in names:
+                names += (rule.answer,)   # the answer is shown beside the verdict
             meta = self._placeholders[rule.id] = (names, not any(n.startswith(UNBOUNDED) for n in names))
         names, bounded = meta
         key = (effect.name, instrument_id, *(getattr(situation, n) for n in names)) if bounded else None
@@ -106,6 +111,8 @@ class Explainer:
             made = Reason(rule=rule.id, text=text, points=rule.points, source=source)
         elif rule.kind == "exclude":
             made = WhyNot(rule=rule.id, text=text, source=source)
+        elif rule.kind == "fit":
+            made = self.words.fit_of_rule(rule, situation, text, source)
         else:
             made = Caveat(rule=rule.id, text=text, source=source,
                           legal_reference=legal_reference(self.kb, source))
@@ -139,7 +146,8 @@ class Explainer:
         exclusions: dict[str, list[WhyNot]] = {i: [] for i in self.order}
         caveats: dict[str, list[Caveat]] = {i: [] for i in self.order}
         general: list[Caveat] = []
-        effect_lists = {"score": reasons, "exclude": exclusions, "caveat": caveats}
+        fits: dict[str, list[Fit]] = {i: [] for i in self.order}
+        effect_lists = {"score": reasons, "exclude": exclusions, "caveat": caveats, "fit": fits}
         served: dict[str, set[str]] = {i: set() for i in self.order}
         off_topic: set[str] = set()
         # Lex specialis: a rule that fires on an instrument sets aside the rules it supersedes there.
@@ -167,19 +175,22 @@ class Explainer:
                 if rule.kind == "score":
                     scores[instrument_id] += rule.points
 
+        goals = situation.goals
+        fit = {i: self._fit(i, fits[i], reasons[i], situation) for i in self.order}
+
         def in_favour(instrument_id: str) -> list[Reason]:
             return [r for r in reasons[instrument_id] if r.points > 0]
 
         # DESIGN 3a: with stated goals, only an instrument that serves one of them is recommended;
         # theme, role and phase fit order those. An off-topic rule cancels serving.
-        goals = situation.goals
         serves = {i: tuple(g for g in goals if g in served[i]) if i not in off_topic else () for i in self.order}
         candidates = [i for i in self.order if not exclusions[i] and scores[i] > 0 and (serves[i] or not goals)]
         candidates.sort(key=lambda i: (-scores[i], -len(in_favour(i)), self.order[i]))
         recommendations = tuple(
             Recommendation(
-                instrument=i, name=self.names[i], rank=rank, score=scores[i], serves=serves[i],
-                caveats=tuple(caveats[i]), reasons=tuple(sorted(reasons[i], key=lambda r: -r.points)))
+                instrument=i, name=self.names[i], rank=rank, score=scores[i], serves=serves[i], fit=fit[i],
+                caveats=tuple(caveats[i]) + tuple(shortfall_caveats(fit[i])),
+                reasons=tuple(sorted(reasons[i], key=lambda r: -r.points)))
             for rank, i in enumerate(candidates, start=1))
         chosen = set(candidates)
         not_recommended = []
@@ -190,13 +201,30 @@ class Explainer:
                                                        i in off_topic)
             not_recommended.append(NotRecommended(
                 instrument=i, name=self.names[i], score=scores[i], excluded=bool(exclusions[i]),
-                serves=tuple(g for g in goals if g in served[i]), why_not=tuple(why), caveats=tuple(caveats[i])))
+                serves=tuple(g for g in goals if g in served[i]), why_not=tuple(why), caveats=tuple(caveats[i]),
+                fit=fit[i]))
         not_recommended.sort(key=lambda n: (n.excluded, -n.score, self.order[n.instrument]))
         return Advice(
             kb_version=kb.version, situation=situation, reference_date=reference_date, derived=derived,
             recommendations=recommendations, general_caveats=tuple(general),
             unmet_goals=self._unmet(goals, recommendations, not_recommended),
             not_recommended=tuple(not_recommended), trace=trace, tie_break=TIE_BREAK)
+
+    def _fit(self, instrument_id: str, fits: list[Fit], reasons: list[Reason], situation: Situation) -> tuple[Fit, ...]:
+        """Answer by answer, in the order of the questionnaire (goals from the `serves` rules)."""
+        serving = {g: [r for r in reasons if g in self.serving_rules.get(r.rule, ())] for g in situation.goals}
+        goal_fits = [self._goal_fit(g, instrument_id, tuple(serving[g])) for g in situation.goals]
+        chosen = {f: {v: n for n, v in enumerate(getattr(situation, f) or ())} for f in ("themes", "levels", "goals")}
+        every = fits + goal_fits
+        every.sort(key=lambda f: (self.words.order.get(f.answer, 99), chosen.get(f.answer, {}).get(f.value, 0)))
+        return tuple(every)
+
+    def _goal_fit(self, goal: str, instrument_id: str, serving: tuple[Reason, ...]) -> Fit:
+        key = ("goal-fit", goal, instrument_id, serving[:1])
+        made = self._memo.get(key)
+        if made is None:
+            made = self._memo[key] = self.words.goal_fit(goal, instrument_id, self.names[instrument_id], list(serving))
+        return made
 
     def _why_not(self, reasons: list[Reason], score: int, goals, serves, off_topic: bool) -> list[WhyNot]:
         """Why a non-excluded instrument is not recommended: its points against, then one summary

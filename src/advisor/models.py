@@ -8,8 +8,8 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .vocab import (
-    Authority, Budget, ContractType, Cost, Effort, Goal, Kind, Level, MeasuredBy, Mode, Party, Phase,
-    Procedure, Province, Role, SituationTheme, Supplier, TenderUse, Theme, Tri, ValueForm,
+    Authority, Budget, ContractType, Cost, DataCheck, Effort, Goal, Kind, Level, MeasuredBy, Mode, Party, Phase,
+    Procedure, Province, Role, SituationTheme, Supplier, TenderUse, Theme, Tri, ValueForm, Verdict,
 )
 
 
@@ -103,6 +103,8 @@ class Instrument(Strict):
     comparable: Tri
     comparable_note: Optional[str]
     verification: Tri
+    data_check: DataCheck
+    data_check_note: str
     bundling: Tri
     banenafspraak: Tri
     banenafspraak_note: Optional[str]
@@ -188,7 +190,7 @@ class Legal(Strict):
 
 # ---------------------------------------------------------------- rules
 
-RuleKind = Literal["exclude", "score", "caveat", "derive"]
+RuleKind = Literal["exclude", "score", "caveat", "derive", "fit"]
 
 
 class Undecided(Strict):
@@ -225,6 +227,11 @@ class Rule(Strict):
     off_topic: bool = False
     # Lex specialis: where this rule fires on an instrument, these rules do not apply to it.
     supersedes: tuple[str, ...] = ()
+    # A 'fit' rule judges one answer of the user per instrument: `answer` is the situation field
+    # (and `value`, for a list field, the chosen value it is about), `verdict` the judgement.
+    answer: Optional[str] = None
+    value: Optional[str] = None
+    verdict: Optional[Verdict] = None
     text: Optional[str] = None
     derive: Optional[Derivation] = None
     rationale: str
@@ -246,6 +253,11 @@ class Rule(Strict):
                 raise ValueError(f"'derive' is only allowed on 'derive' rules, not on '{self.kind}'")
             if not self.text:
                 raise ValueError(f"a '{self.kind}' rule needs a Dutch 'text'")
+        if self.kind == "fit" and (self.answer is None or self.verdict is None or self.general):
+            raise ValueError("a 'fit' rule needs 'answer' (the situation field it judges) and 'verdict', "
+                             "and is about instruments, never 'general'")
+        if self.kind != "fit" and (self.answer or self.value or self.verdict):
+            raise ValueError(f"'answer', 'value' and 'verdict' belong on 'fit' rules, not on '{self.kind}'")
         if self.general and self.kind != "caveat":
             raise ValueError("only 'caveat' rules can be 'general'")
         if self.general and self.instruments is not None:
@@ -333,77 +345,3 @@ class Situation(BaseModel):
     @classmethod
     def _strip(cls, value: Optional[str]) -> Optional[str]:
         return value.strip() or None if value is not None else None
-
-
-class Reason(Strict):
-    rule: str
-    text: str
-    points: int
-    source: Source
-
-
-class Caveat(Strict):
-    rule: str
-    text: str
-    legal_reference: tuple[str, ...]
-    source: Source
-
-
-class WhyNot(Strict):
-    rule: Optional[str]
-    text: str
-    source: Optional[Source]
-
-
-class Recommendation(Strict):
-    instrument: str
-    name: str
-    rank: int
-    score: int
-    serves: tuple[Goal, ...] = ()   # the stated goals it serves
-    reasons: tuple[Reason, ...]
-    caveats: tuple[Caveat, ...]
-
-
-class NotRecommended(Strict):
-    instrument: str
-    name: str
-    score: int
-    excluded: bool
-    serves: tuple[Goal, ...] = ()
-    why_not: tuple[WhyNot, ...]
-    caveats: tuple[Caveat, ...] = ()
-
-
-class UnmetGoal(Strict):
-    """A stated goal that no recommended instrument serves, with the nearest alternatives."""
-    goal: Goal
-    text: str
-    nearest: tuple[str, ...]   # instrument ids, best first; each is explained in not_recommended
-
-
-class DerivedFact(Strict):
-    name: str
-    value: Any
-    label: str
-    rule: str
-
-
-class Firing(Strict):
-    order: int
-    rule: str
-    kind: RuleKind
-    instruments: tuple[str, ...]
-
-
-class Advice(Strict):
-    kb_version: str
-    situation: Situation
-    reference_date: dt.date
-    derived: tuple[DerivedFact, ...]
-    recommendations: tuple[Recommendation, ...]
-    unmet_goals: tuple[UnmetGoal, ...] = ()
-    general_caveats: tuple[Caveat, ...]
-    not_recommended: tuple[NotRecommended, ...]
-    trace: tuple[Firing, ...]
-    tie_break: str

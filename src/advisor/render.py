@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Optional
 
 from .explaining import legal_reference
-from .models import Advice, Source
+from .advice import Advice, Fit
+from .models import Source
 
 
 def source_text(kb, source: Optional[Source]) -> str:
@@ -14,6 +15,14 @@ def source_text(kb, source: Optional[Source]) -> str:
         return ""
     parts = ([f"p. {source.page}"] if source.page else []) + list(legal_reference(kb, source))
     return f" ({' · '.join(parts)})" if parts else ""
+
+
+MARKS = {"voldoet": "✔", "deels": "◐", "voldoet_niet": "✘", "onbekend": "?"}
+
+
+def fit_summary(fits: tuple[Fit, ...]) -> str:
+    """'✔ fase: uitvoeringsfase · ✘ niveaus: outcome' (the reasons of shortfalls are caveats)."""
+    return " · ".join(f"{MARKS[f.verdict]} {f.question}: {f.answer_text}" for f in fits)
 
 
 def advice_text(advice: Advice, kb, top: int = 5) -> str:
@@ -29,6 +38,8 @@ def advice_text(advice: Advice, kb, top: int = 5) -> str:
         lines.append("Geen instrument aanbevolen: vul meer antwoorden in (doelen, thema's, fase).")
     for rec in advice.recommendations[:top]:
         lines.append(f"{rec.rank}. {rec.name} (score {rec.score})")
+        if rec.fit:
+            lines.append(f"   Wensen: {fit_summary(rec.fit)}")
         for reason in rec.reasons:
             lines.append(f"   {reason.points:+d} {reason.text}{source_text(kb, reason.source)}")
         for caveat in rec.caveats:

@@ -11,7 +11,8 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field
 
 from .articles import ArticleUse
-from .models import Advice, Article, Instrument, Questionnaire, Rule, RuleKind, Situation, Source, Threshold
+from .advice import Advice
+from .models import Article, Instrument, Questionnaire, Rule, RuleKind, Situation, Source, Threshold
 
 MAX_BATCH = 1000
 

@@ -24,6 +24,9 @@ TenderUse = Literal[
 Cost = Literal["X", "€", "€€", "€€€", "€€€€", "onbekend", "n.v.t."]
 Effort = Literal["laag", "middel", "hoog", "n.v.t.", "onbekend"]
 Tri = Literal["ja", "nee", "beperkt", "onbekend"]
+# Who checks the data an instrument reports on (ch. 4 "Wie meet de impact?", p. 16).
+DataCheck = Literal["zelf_aangeleverd", "beoordeeld_niet_geaudit", "geaudit", "gemeten_door_derde",
+                    "gecontroleerd_door_opdrachtgever", "opdrachtgever_zelf", "onbekend"]
 Province = Literal[
     "groningen", "friesland", "drenthe", "overijssel", "flevoland", "gelderland", "utrecht",
     "noord-holland", "zuid-holland", "zeeland", "noord-brabant", "limburg",
@@ -43,6 +46,10 @@ Procedure = Literal["europees", "nationaal", "meervoudig_onderhands", "enkelvoud
 Authority = Literal["centraal", "decentraal"]
 ContractType = Literal["werken", "leveringen", "diensten", "sociale_diensten"]
 Budget = Literal["geen", "beperkt", "ruim"]
+# How an instrument meets one answer of the user (issue "fit per stated need").
+Verdict = Literal["voldoet", "deels", "voldoet_niet", "onbekend"]
+VERDICT_WORDS: dict[str, str] = {"voldoet": "voldoet", "deels": "voldoet deels", "voldoet_niet": "voldoet niet",
+                                 "onbekend": "onbekend"}
 
 COST_ORDER: dict[str, int] = {"X": 0, "€": 1, "€€": 2, "€€€": 3, "€€€€": 4}
 

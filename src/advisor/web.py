@@ -19,7 +19,7 @@ from . import webview as view
 from .articles import article_use, article_uses
 from .errors import SituationError
 from .formatting import money
-from .render import source_text
+from .render import fit_summary, source_text
 from .situations import from_pairs, to_pairs
 
 CHECKOUT = Path(__file__).resolve().parents[2]
@@ -68,7 +68,8 @@ def web_router(service, scenarios: Optional[Path] = None) -> APIRouter:
 
     def context(request: Request, kb) -> dict[str, Any]:
         return {"kb": kb, "labels": view.Labels(kb), "path": request.url.path, "base": _base(request),
-                "kind_titles": view.KIND_TITLES, "kb_errors": list(getattr(service, "errors", []))}
+                "kind_titles": view.KIND_TITLES, "fit_marks": view.FIT_MARKS,
+                "fit_rows": view.fit_rows, "kb_errors": list(getattr(service, "errors", []))}
 
     def page(request: Request, template: str, code: int = 200, kb=None, **values: Any) -> HTMLResponse:
         # one request, one KB: a handler that used an advisor passes its kb, so a reload cannot split them
@@ -126,7 +127,7 @@ def web_router(service, scenarios: Optional[Path] = None) -> APIRouter:
         given, _ = view.answers(situation, labels, advisor.kb.questionnaire.questions)
         body = markdown.get_template("advies.md").render(
             kb=advisor.kb, labels=labels, advice=advice, given=given, permalink=urlencode(to_pairs(situation)),
-            base=_base(request), source=lambda src: source_text(advisor.kb, src))
+            base=_base(request), source=lambda src: source_text(advisor.kb, src), fit_summary=fit_summary)
         return Response(body, media_type="text/markdown; charset=utf-8",
                         headers={"Content-Disposition": 'inline; filename="advies.md"'})
 

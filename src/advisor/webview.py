@@ -23,11 +23,14 @@ from .situations import parse_situation
 
 log = logging.getLogger("advisor.web")
 
-KIND_TITLES = {"exclude": "Uitsluiten", "score": "Punten", "caveat": "Kanttekeningen", "derive": "Afgeleide feiten"}
+KIND_TITLES = {"exclude": "Uitsluiten", "score": "Punten", "caveat": "Kanttekeningen", "fit": "Wensen",
+               "derive": "Afgeleide feiten"}
 KIND_INTROS = {
     "exclude": "Deze regels halen een instrument uit het advies als uw situatie het uitsluit.",
     "score": "Deze regels geven punten vóór (of tegen) een instrument; de som bepaalt de volgorde.",
     "caveat": "Deze regels voegen een juridische of praktische kanttekening toe; ze veranderen de score niet.",
+    "fit": ("Deze regels beoordelen per instrument of het past bij één antwoord van u (voldoet, deels, voldoet "
+            "niet, onbekend); ze veranderen de score niet."),
     "derive": "Deze regels leiden feiten af uit uw antwoorden, zoals de Europese drempel; andere regels gebruiken ze.",
 }
 # The rules citing an article, per group (articles.GROUPS), on /artikelen/{id}.
@@ -36,6 +39,7 @@ ARTICLE_GROUP_TITLES = {
     "score": "Punten",
     "exclude": "Uitsluiten",
     "caveat": "Kanttekeningen bij instrumenten",
+    "fit": "Wensen",
     "general": "Algemene kanttekeningen",
 }
 
@@ -137,6 +141,8 @@ PHRASES = {
     "contains_any": "{n} bevat {v}",
     "contains_all": "{n} bevat {v}",
     "contains_none": "{n} is ingevuld maar bevat niet {v}",
+    "within": "{n} is ingevuld en bevat alleen {v}",
+    "not_within": "{n} bevat iets anders dan {v}",
     "gte": "{n} is minstens {v}",
     "lte": "{n} is hoogstens {v}",
     "gt": "{n} is meer dan {v}",
@@ -149,6 +155,8 @@ REF_PHRASES = dict(PHRASES, **{
     "contains_any": "{n} bevat ten minste één van {v}",
     "contains_all": "{n} bevat alle {v}",
     "contains_none": "{n} is ingevuld maar bevat geen van {v}",
+    "within": "{n} is ingevuld en valt helemaal binnen {v}",
+    "not_within": "{n} valt niet helemaal binnen {v}",
 })
 
 
@@ -217,6 +225,28 @@ def error_map(err: SituationError, questions: dict[str, Question]) -> tuple[dict
         else:
             other.append(f"{path}: {message}")
     return by_field, other
+
+
+FIT_MARKS = {"voldoet": ("✔", "voldoet"), "deels": ("◐", "voldoet deels"), "voldoet_niet": ("✘", "voldoet niet"),
+             "onbekend": ("?", "onbekend")}
+
+
+@dataclass
+class FitRow:
+    question: str
+    answer: str
+    cells: list   # one Fit (or None) per compared instrument
+
+
+def fit_rows(recommendations) -> list[FitRow]:
+    """One row per answered wish for the top-3 table, in the order the first instrument lists them."""
+    rows: dict[tuple, FitRow] = {}
+    for column, rec in enumerate(recommendations):
+        for fit in rec.fit:
+            row = rows.setdefault((fit.answer, fit.value),
+                                  FitRow(fit.question, fit.answer_text, [None] * len(recommendations)))
+            row.cells[column] = fit
+    return list(rows.values())
 
 
 @dataclass

@@ -1,0 +1,97 @@
+"""The advice: what the engine answers for one situation (reasons, caveats, fit, why-not, trace)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+
+from .models import RuleKind, Situation, Source, Strict
+from .vocab import Goal, Verdict
+
+
+class Reason(Strict):
+    rule: str
+    text: str
+    points: int
+    source: Source
+
+
+class Caveat(Strict):
+    rule: Optional[str]     # None: an unmet goal, judged from the goal matrix rather than one rule
+    text: str
+    legal_reference: tuple[str, ...]
+    source: Source
+
+
+class WhyNot(Strict):
+    rule: Optional[str]
+    text: str
+    source: Optional[Source]
+
+
+class Fit(Strict):
+    """How an instrument meets one answer of the user."""
+    answer: str                    # situation field
+    value: Optional[str] = None    # the chosen value, for a list field
+    question: str                  # the field in Dutch ("fase")
+    answer_text: str               # the answer in Dutch ("uitvoeringsfase")
+    verdict: Verdict
+    reason: str
+    rule: Optional[str]
+    source: Source
+
+
+class Recommendation(Strict):
+    instrument: str
+    name: str
+    rank: int
+    score: int
+    serves: tuple[Goal, ...] = ()   # the stated goals it serves
+    reasons: tuple[Reason, ...]
+    caveats: tuple[Caveat, ...]
+    fit: tuple[Fit, ...] = ()
+
+
+class NotRecommended(Strict):
+    instrument: str
+    name: str
+    score: int
+    excluded: bool
+    serves: tuple[Goal, ...] = ()
+    why_not: tuple[WhyNot, ...]
+    caveats: tuple[Caveat, ...] = ()
+    fit: tuple[Fit, ...] = ()
+
+
+class UnmetGoal(Strict):
+    """A stated goal that no recommended instrument serves, with the nearest alternatives."""
+    goal: Goal
+    text: str
+    nearest: tuple[str, ...]   # instrument ids, best first; each is explained in not_recommended
+
+
+class DerivedFact(Strict):
+    name: str
+    value: Any
+    label: str
+    rule: str
+
+
+class Firing(Strict):
+    order: int
+    rule: str
+    kind: RuleKind
+    instruments: tuple[str, ...]
+
+
+class Advice(Strict):
+    kb_version: str
+    situation: Situation
+    reference_date: dt.date
+    derived: tuple[DerivedFact, ...]
+    recommendations: tuple[Recommendation, ...]
+    unmet_goals: tuple[UnmetGoal, ...] = ()
+    general_caveats: tuple[Caveat, ...]
+    not_recommended: tuple[NotRecommended, ...]
+    trace: tuple[Firing, ...]
+    tie_break: str
