@@ -41,6 +41,15 @@ class Fit(Strict):
     source: Source
 
 
+class NextStep(Strict):
+    """One step of 'Aan de slag': what to do with the instrument, with its page and the caveats beside it."""
+    step: str
+    title: str
+    text: str
+    source: Source
+    caveats: tuple[Caveat, ...] = ()
+
+
 class Recommendation(Strict):
     instrument: str
     name: str
@@ -50,6 +59,7 @@ class Recommendation(Strict):
     reasons: tuple[Reason, ...]
     caveats: tuple[Caveat, ...]
     fit: tuple[Fit, ...] = ()
+    next_steps: tuple[NextStep, ...] = ()   # for the top 3, in the user's phase
 
 
 class NotRecommended(Strict):

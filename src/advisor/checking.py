@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 PLACEHOLDER = re.compile(r"\{([a-z_.]+)\}")
 SITUATION_FIELDS = model_fields(Situation)
-INSTRUMENT_FIELDS = model_fields(Instrument, skip=("source", "sources"))
+# `practice` is prose for the steps of an advice, not something a condition can test.
+INSTRUMENT_FIELDS = model_fields(Instrument, skip=("source", "sources", "practice", "tender_uses_allowed_when"))
 # Which field shapes each question type can ask for (see fields.FieldSpec.shape).
 SHAPES_OF_TYPE = {"one": {"scalar"}, "several": {"list"}, "number": {"number"}, "yesno": {"bool"},
                   "date": {"date"}, "text": {"text", "scalar"}}
@@ -43,6 +44,8 @@ def instrument_scope(kb: "KnowledgeBase") -> dict[str, FieldSpec]:
 
 def check(kb: "KnowledgeBase", rules_in_files) -> list[Problem]:
     problems: list[Problem] = []
+    problems += _instrument_conditions(kb)
+    problems += _steps(kb)
     problems += _duplicates(kb, rules_in_files)
     problems += _glossary(kb)
     problems += _articles(kb)
@@ -69,6 +72,45 @@ def _duplicates(kb, rules_in_files) -> list[Problem]:
         if counts[rule_id] > 1 and rule_id in first:
             problems.append(doc.problem((index, "id"), f"duplicate rule id '{rule_id}' (first at {first[rule_id]})"))
         first.setdefault(rule_id, where)
+    return problems
+
+
+def _instrument_conditions(kb) -> list[Problem]:
+    """`tender_uses_allowed_when` is a condition on the situation, in the rules' own language."""
+    doc = kb.docs["instruments.yaml"]
+    problems = []
+    for index, instrument in enumerate(kb.instruments):
+        raw = instrument.tender_uses_allowed_when
+        if raw is None:
+            continue
+        path = (index, "tender_uses_allowed_when")
+        try:
+            cond = cnd.parse(raw, path)
+        except cnd.ConditionError as err:
+            problems.append(doc.problem(err.path, f"instrument '{instrument.id}': {err.message}"))
+            continue
+        for leaf in cnd.walk(cond):
+            problems += [doc.problem(p, f"instrument '{instrument.id}': {m}")
+                         for p, m in _leaf_problems(leaf, situation_scope(kb), kb, allow_refs=False)]
+    return problems
+
+
+def _steps(kb) -> list[Problem]:
+    """The caveats a step shows beside it must be caveats (or wishes) that rules produce."""
+    doc = kb.docs.get("next_steps.yaml")
+    problems = []
+    ids = [r.id for r in kb.rules]
+    for index, spec in enumerate(kb.next_steps):
+        if (spec.row is None) == (not spec.tender_uses):
+            problems.append(doc.problem((index,), f"step '{spec.id}': give either 'row' or 'tender_uses: true'"))
+        for j, rule_id in enumerate(spec.caveats):
+            rule = kb.rule(rule_id)
+            if rule is None:
+                problems.append(doc.problem((index, "caveats", j), f"step '{spec.id}': unknown rule '{rule_id}'"
+                                                                   f"{did_you_mean(rule_id, ids)}"))
+            elif rule.kind not in ("caveat", "fit") or rule.general:
+                problems.append(doc.problem((index, "caveats", j), f"step '{spec.id}': rule '{rule_id}' gives no "
+                                                                   "caveat on an instrument"))
     return problems
 
 

@@ -23,6 +23,13 @@ class Format(str, Enum):
     json = "json"
 
 
+class AdviceFormat(str, Enum):
+    text = "text"
+    json = "json"
+    odt = "odt"
+    docx = "docx"
+
+
 def _fail(lines: list[str], summary: str) -> None:
     for line in lines:
         typer.echo(line, err=True)
@@ -85,11 +92,16 @@ def _situation_data(file: Optional[Path], flags: list[str]) -> dict:
 def advise(
     file: Optional[Path] = typer.Argument(None, help="Situation as YAML or JSON file ('-' for stdin)."),
     set_: list[str] = typer.Option([], "--set", "-s", help="field=value; repeat for list fields."),
-    fmt: Format = typer.Option(Format.text, "--format", "-f"),
+    fmt: AdviceFormat = typer.Option(AdviceFormat.text, "--format", "-f",
+                                     help="text, json, or a document to file: odt or docx (needs -o)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (required for odt/docx)."),
     top: int = typer.Option(5, "--top", help="How many recommendations to show in text output."),
     kb: Optional[Path] = KB,
 ) -> None:
     """Give a ranked, explained advice for a situation."""
+    if fmt in (AdviceFormat.odt, AdviceFormat.docx) and output is None:
+        typer.echo(f"--format {fmt.value} writes a document: give a file with -o", err=True)
+        raise typer.Exit(2)
     from .render import advice_text
     from .situations import parse_situation
     data = _situation_data(file, set_)
@@ -99,10 +111,19 @@ def advise(
         _fail([f"{path}: {message}" for path, message in err.errors], f"{len(err.errors)} fout(en) in de situatie")
     advisor = _advisor(kb)
     advice = advisor.advise(situation)
-    if fmt is Format.json:
-        typer.echo(advice.model_dump_json(indent=2))
+    if fmt in (AdviceFormat.odt, AdviceFormat.docx):
+        from .documents import advice_document, to_docx, to_odt
+        from .situations import to_pairs
+        from urllib.parse import urlencode
+        document = advice_document(advice, advisor.kb, "/advies?" + urlencode(to_pairs(situation)))
+        output.write_bytes(to_odt(document) if fmt is AdviceFormat.odt else to_docx(document))
+        typer.echo(f"{output}: advies als {fmt.value} geschreven")
+        return
+    text = advice.model_dump_json(indent=2) if fmt is AdviceFormat.json else advice_text(advice, advisor.kb, top)
+    if output is not None:
+        output.write_text(text + "\n", encoding="utf-8")
     else:
-        typer.echo(advice_text(advice, advisor.kb, top))
+        typer.echo(text)
 
 
 @app.command()

@@ -13,6 +13,7 @@ from .advice import (
     Advice, Caveat, DerivedFact, Firing, Fit, NotRecommended, Reason, Recommendation, UnmetGoal, WhyNot,
 )
 from .models import Instrument, Situation, Source
+from .steps import StepMaker
 from .wishes import AnswerWords, shortfall_caveats
 
 TIE_BREAK = ("Gelijke scores: eerst het instrument met meer redenen vóór, daarna de volgorde van "
@@ -26,6 +27,7 @@ OFF_TOPIC = ("Daarom telt het niet als instrument voor uw doelen, ook al scoort 
 UNMET = ("Voor uw doel '{goal}' noemt het rapport in deze situatie geen instrument dat u kunt aanbevelen.")
 UNMET_NEAREST = " Het dichtst in de buurt komen: {names} (zie 'Waarom niet?')."
 NEAREST = 3
+TOP = 3      # the recommendations that get 'Aan de slag' steps
 
 
 def _words(value: Any) -> str:
@@ -65,6 +67,14 @@ def legal_reference(kb, source: Source) -> tuple[str, ...]:
     return tuple(refs)
 
 
+def source_text(kb, source: Optional[Source]) -> str:
+    """' (p. 16 · art. 2.82 Aanbestedingswet 2012)' for plain text, Markdown and documents."""
+    if source is None:
+        return ""
+    parts = ([f"p. {source.page}"] if source.page else []) + list(legal_reference(kb, source))
+    return f" ({' · '.join(parts)})" if parts else ""
+
+
 UNBOUNDED = ("municipality", "contract_value_eur", "derived.")  # free values: never memoised
 MEMO_LIMIT = 100_000
 
@@ -85,6 +95,7 @@ class Explainer:
         self.goal_labels = goal_labels(kb)
         self.words = AnswerWords(kb)
         self.serving_rules = {r.id: r.serves for r in kb.rules if r.serves}
+        self.steps = StepMaker(kb)
         self._placeholders: dict[str, tuple[tuple[str, ...], bool]] = {}
         self._memo: dict[tuple, Any] = {}
 
@@ -186,12 +197,14 @@ class Explainer:
         serves = {i: tuple(g for g in goals if g in served[i]) if i not in off_topic else () for i in self.order}
         candidates = [i for i in self.order if not exclusions[i] and scores[i] > 0 and (serves[i] or not goals)]
         candidates.sort(key=lambda i: (-scores[i], -len(in_favour(i)), self.order[i]))
-        recommendations = tuple(
-            Recommendation(
+        recommendations = []
+        for rank, i in enumerate(candidates, start=1):
+            on = tuple(caveats[i]) + tuple(shortfall_caveats(fit[i]))
+            steps = self.steps.steps(kb.instrument(i), situation, derived_values, on) if rank <= TOP else ()
+            recommendations.append(Recommendation(
                 instrument=i, name=self.names[i], rank=rank, score=scores[i], serves=serves[i], fit=fit[i],
-                caveats=tuple(caveats[i]) + tuple(shortfall_caveats(fit[i])),
-                reasons=tuple(sorted(reasons[i], key=lambda r: -r.points)))
-            for rank, i in enumerate(candidates, start=1))
+                caveats=on, next_steps=steps, reasons=tuple(sorted(reasons[i], key=lambda r: -r.points))))
+        recommendations = tuple(recommendations)
         chosen = set(candidates)
         not_recommended = []
         for i in self.order:

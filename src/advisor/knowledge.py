@@ -10,10 +10,12 @@ from typing import Optional
 
 from .errors import KnowledgeBaseError
 from .goal_matrix import GoalEntry, check_matrix
+from .steps import StepSpec
 from .loading import Document, Problem, YamlError, read_yaml, validate
 from .models import Instrument, Legal, Questionnaire, Rule, Term
 
-KNOWLEDGE_FILES = ("instruments.yaml", "glossary.yaml", "legal.yaml", "questions.yaml", "goal_matrix.yaml")
+KNOWLEDGE_FILES = ("instruments.yaml", "glossary.yaml", "legal.yaml", "questions.yaml", "goal_matrix.yaml",
+                   "next_steps.yaml")
 
 
 @dataclass
@@ -26,6 +28,7 @@ class KnowledgeBase:
     questionnaire: Questionnaire
     rules: tuple[Rule, ...]
     goal_matrix: tuple[GoalEntry, ...] = ()
+    next_steps: tuple[StepSpec, ...] = ()
     docs: dict[str, Document] = field(default_factory=dict, repr=False)
     rule_docs: dict[str, tuple[Document, tuple]] = field(default_factory=dict, repr=False)
 
@@ -111,6 +114,7 @@ def load(root: Optional[Path] = None) -> KnowledgeBase:
         if docs["instruments.yaml"] else []
     glossary = _list_of(docs["glossary.yaml"], Term, "term", problems) if docs["glossary.yaml"] else []
     matrix = _list_of(docs["goal_matrix.yaml"], GoalEntry, "goal", problems) if docs["goal_matrix.yaml"] else []
+    steps = _list_of(docs["next_steps.yaml"], StepSpec, "step", problems) if docs["next_steps.yaml"] else []
     if docs["goal_matrix.yaml"] and not problems:
         problems += check_matrix(tuple(matrix), instruments, docs["goal_matrix.yaml"])
     legal = questionnaire = None
@@ -139,7 +143,7 @@ def load(root: Optional[Path] = None) -> KnowledgeBase:
         raise KnowledgeBaseError(problems)
     kb = KnowledgeBase(root=root, version=version_of(kb_files(root)), instruments=tuple(instruments),
                        glossary=tuple(glossary), legal=legal, questionnaire=questionnaire, rules=tuple(rules),
-                       goal_matrix=tuple(matrix),
+                       goal_matrix=tuple(matrix), next_steps=tuple(steps),
                        docs={k: v for k, v in docs.items() if v}, rule_docs=rule_docs)
     problems = check(kb, rules_in_files=rule_ids)
     if problems:

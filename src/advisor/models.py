@@ -73,6 +73,38 @@ class Limits(Strict):
     note: Optional[str]
 
 
+class PracticeRow(Strict):
+    """One practical row of the appendix, in our words; `text` null (with a note) where it is silent."""
+    text: Optional[str]
+    note: Optional[str] = None
+    page: int = Field(ge=1, le=75)
+
+    @model_validator(mode="after")
+    def _said_or_why_not(self) -> "PracticeRow":
+        if not self.text and not self.note:
+            raise ValueError("give 'text', or 'text: null' with a 'note' that the appendix says nothing here")
+        return self
+
+
+class Indicators(PracticeRow):
+    policy_goals: Tri          # do the indicators operationalise social policy goals?
+
+
+class Deliverables(Strict):
+    inschrijvers: PracticeRow
+    opdrachtnemers: PracticeRow
+
+
+class Practice(Strict):
+    """How an inkoper or contract manager uses the instrument (appendix 'inkoopfase'/'contractfase' rows)."""
+    responsible: PracticeRow
+    deliverables: Deliverables
+    contract_monitoring: PracticeRow
+    evidence: PracticeRow
+    registration: PracticeRow
+    indicators: Indicators
+
+
 class Instrument(Strict):
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     name: str
@@ -95,6 +127,7 @@ class Instrument(Strict):
     tender_uses: tuple[TenderUse, ...]
     tender_uses_limited: tuple[TenderUse, ...] = ()   # uses the report allows only in some procedures
     tender_uses_note: Optional[str] = None            # ... and where (Dutch, shown as a caveat)
+    tender_uses_allowed_when: Optional[dict[str, Any]] = None   # ... as a condition on the situation
     role_uses: RoleUses
     cost: CostPair
     effort: EffortPair
@@ -110,6 +143,7 @@ class Instrument(Strict):
     banenafspraak_note: Optional[str]
     diversity: Tri
     diversity_note: Optional[str]
+    practice: Practice
     strengths: tuple[str, ...] = Field(min_length=1)
     weaknesses: tuple[str, ...] = Field(min_length=1)
     source: PageSource
@@ -123,9 +157,10 @@ class Instrument(Strict):
         stray = sorted(set(self.tender_uses_limited) - set(self.tender_uses))
         if stray:
             raise ValueError(f"'tender_uses_limited' names uses missing from 'tender_uses': {', '.join(stray)}")
-        if bool(self.tender_uses_limited) != bool(self.tender_uses_note):
-            raise ValueError("'tender_uses_limited' and 'tender_uses_note' go together: the note says where "
-                             "the limited uses are allowed")
+        if not (bool(self.tender_uses_limited) == bool(self.tender_uses_note) == bool(self.tender_uses_allowed_when)):
+            raise ValueError("'tender_uses_limited', 'tender_uses_note' and 'tender_uses_allowed_when' go "
+                             "together: the note says in words, the condition on the situation, where the "
+                             "limited uses are allowed")
         return self
 
     @field_validator("sources")

@@ -2,19 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
-from .explaining import legal_reference
+from .explaining import source_text
 from .advice import Advice, Fit
-from .models import Source
-
-
-def source_text(kb, source: Optional[Source]) -> str:
-    """' (p. 16 · art. 2.82 Aanbestedingswet 2012)' for plain-text and Markdown output."""
-    if source is None:
-        return ""
-    parts = ([f"p. {source.page}"] if source.page else []) + list(legal_reference(kb, source))
-    return f" ({' · '.join(parts)})" if parts else ""
 
 
 MARKS = {"voldoet": "✔", "deels": "◐", "voldoet_niet": "✘", "onbekend": "?"}
@@ -44,6 +33,11 @@ def advice_text(advice: Advice, kb, top: int = 5) -> str:
             lines.append(f"   {reason.points:+d} {reason.text}{source_text(kb, reason.source)}")
         for caveat in rec.caveats:
             lines.append(f"   ! {caveat.text}{source_text(kb, caveat.source)}")
+        if rec.next_steps:
+            lines.append("   Aan de slag:")
+        for number, step in enumerate(rec.next_steps, start=1):
+            lines.append(f"   {number}. {step.title} {step.text}{source_text(kb, step.source)}")
+            lines += [f"      ! {c.text}" for c in step.caveats]
     if advice.general_caveats:
         lines.append("\nLet op:")
         lines += [f"  ! {c.text}{source_text(kb, c.source)}" for c in advice.general_caveats]

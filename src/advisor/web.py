@@ -19,7 +19,8 @@ from . import webview as view
 from .articles import article_use, article_uses
 from .errors import SituationError
 from .formatting import money
-from .render import fit_summary, source_text
+from .explaining import source_text
+from .render import fit_summary
 from .situations import from_pairs, to_pairs
 
 CHECKOUT = Path(__file__).resolve().parents[2]
@@ -130,6 +131,28 @@ def web_router(service, scenarios: Optional[Path] = None) -> APIRouter:
             base=_base(request), source=lambda src: source_text(advisor.kb, src), fit_summary=fit_summary)
         return Response(body, media_type="text/markdown; charset=utf-8",
                         headers={"Content-Disposition": 'inline; filename="advies.md"'})
+
+    @router.get("/advies.odt")
+    def advice_odt(request: Request):
+        return document(request, "odt")
+
+    @router.get("/advies.docx")
+    def advice_docx(request: Request):
+        return document(request, "docx")
+
+    def document(request: Request, kind: str) -> Response:
+        from .documents import DOCUMENT_TYPES, advice_document, to_docx, to_odt
+        from .problems import invalid_input, problem_response  # the API's error envelope
+        try:
+            situation = situation_of(request)
+        except SituationError as err:
+            return problem_response(request.url.path, invalid_input(err.errors))
+        advisor = service.advisor
+        permalink = f"{_base(request)}/advies?{urlencode(to_pairs(situation))}"
+        made = advice_document(advisor.advise(situation), advisor.kb, permalink)
+        body = to_odt(made) if kind == "odt" else to_docx(made)
+        return Response(body, media_type=DOCUMENT_TYPES[kind],
+                        headers={"Content-Disposition": f'attachment; filename="advies.{kind}"', **HEADERS})
 
     @router.get("/instrumenten", response_class=HTMLResponse)
     def instruments(request: Request):

@@ -1,0 +1,85 @@
+"""'Aan de slag': the concrete next steps for a recommended instrument in the user's phase.
+
+Which steps there are, per phase, and which caveats sit beside each, is data
+(knowledge/next_steps.yaml); the text of each step comes from the instrument's practical rows
+(`practice`, from the appendix) with their pages. Where the report limits a use in the tender
+to some procedures, the instrument's `tender_uses_allowed_when` decides for this situation.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Optional
+
+from pydantic import Field
+
+from . import conditions as cnd
+from .advice import Caveat, NextStep
+from .models import Instrument, Situation, Source, Strict
+from .vocab import Phase
+
+Row = Literal["responsible", "deliverables.inschrijvers", "deliverables.opdrachtnemers", "contract_monitoring",
+              "evidence", "registration", "indicators"]
+
+
+class StepSpec(Strict):
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    phases: tuple[Phase, ...] = Field(min_length=1)
+    title: str
+    row: Optional[Row] = None          # the practice row the step tells
+    tender_uses: bool = False          # the step lists where in the tender the instrument may go
+    effort: Optional[Literal["opdrachtgever", "opdrachtnemer"]] = None   # add what it asks of that side
+    caveats: tuple[str, ...] = ()      # rule ids whose caveats on the instrument sit beside this step
+
+
+class StepMaker:
+    def __init__(self, kb):
+        self.kb = kb
+        self.specs: tuple[StepSpec, ...] = kb.next_steps
+        self.words = kb.questionnaire.labels.values
+
+    def steps(self, instrument: Instrument, situation: Situation, derived: dict[str, Any],
+              caveats: tuple[Caveat, ...]) -> tuple[NextStep, ...]:
+        made = []
+        for spec in self.specs:
+            if situation.phase is not None and situation.phase not in spec.phases:
+                continue
+            text, page = self._text(spec, instrument, situation, derived)
+            beside = tuple(c for c in caveats if c.rule in spec.caveats)
+            made.append(NextStep(step=spec.id, title=spec.title, text=text, source=Source(page=page),
+                                 caveats=beside))
+        return tuple(made)
+
+    def _text(self, spec: StepSpec, instrument: Instrument, situation: Situation, derived: dict[str, Any]):
+        if spec.tender_uses:
+            return self._tender_uses(instrument, situation, derived), instrument.page_of("tender_uses")
+        row = instrument.practice
+        for part in spec.row.split("."):
+            row = getattr(row, part)
+        text = row.text or row.note
+        if spec.effort:
+            side = getattr(instrument.effort, spec.effort)
+            cost = getattr(instrument.cost, spec.effort)
+            text += (f" Inspanning ({spec.effort}): capaciteit {side.capacity}, expertise {side.expertise}; "
+                     f"kosten volgens Tabel 1: {self.words.get(cost, cost)} (p. {instrument.page_of('effort')}, "
+                     f"p. {instrument.page_of('cost')}).")
+        return text, row.page
+
+    def _tender_uses(self, instrument: Instrument, situation: Situation, derived: dict[str, Any]) -> str:
+        if not instrument.tender_uses:
+            return f"Het rapport beschrijft voor {instrument.name} geen gebruik als eis, criterium of voorwaarde."
+        allowed = True
+        if instrument.tender_uses_allowed_when is not None:
+            cond = cnd.parse(instrument.tender_uses_allowed_when)
+            allowed = cnd.evaluate(cond, lambda f: derived.get(f.removeprefix("derived."))
+                                   if f.startswith("derived.") else getattr(situation, f, None))
+        free = [u for u in instrument.tender_uses if u not in instrument.tender_uses_limited]
+        limited = list(instrument.tender_uses_limited)
+        usable = free + (limited if allowed else [])
+        text = (f"Volgens het rapport kan {instrument.name} hier dienen als: "
+                f"{', '.join(self.words.get(u, u) for u in usable)}." if usable else
+                f"In uw situatie noemt het rapport voor {instrument.name} geen gebruik in de aanbesteding.")
+        if limited and allowed is not True:
+            names = " of ".join(self.words.get(u, u) for u in limited)
+            text += (f" Niet als {names}: " if allowed is False else f" Als {names} alleen onder voorwaarden: ")
+            text += instrument.tender_uses_note
+        return text

@@ -1,0 +1,131 @@
+"""From advice to action: the practical rows in the KB, 'Aan de slag' per recommendation, and the
+advice as an ODF or Word document."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from urllib.parse import urlencode
+
+import docx
+import pytest
+from odf import teletype
+from odf import text as odf_text
+from odf.opendocument import load as load_odt
+from typer.testing import CliRunner
+
+from advisor.cli import app
+from advisor.models import Situation
+
+from conftest import ROOT
+
+SECTIONS = [21, 25, 28, 31, 35, 39, 42, 46, 50, 54, 57, 60, 63, 67, 70, 73, 76]
+ROWS = ["responsible", "deliverables.inschrijvers", "deliverables.opdrachtnemers", "contract_monitoring",
+        "evidence", "registration", "indicators"]
+TENDER = {"phase": "aanbesteding", "goals": ["inschrijvers_vergelijken"], "procedure": "europees",
+          "contract_type": "diensten", "contract_value_eur": 300000, "reference_date": "2026-03-01"}
+
+
+def row(instrument, path):
+    value = instrument.practice
+    for part in path.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def test_every_instrument_has_the_practical_rows_within_its_appendix_section(advisor):
+    for n, instrument in enumerate(advisor.kb.instruments):
+        for path in ROWS:
+            found = row(instrument, path)
+            assert found.text or found.note, (instrument.id, path)
+            assert SECTIONS[n] <= found.page < SECTIONS[n + 1], (instrument.id, path, found.page)
+        assert instrument.practice.indicators.policy_goals in ("ja", "nee", "beperkt", "onbekend")
+
+
+def test_tender_phase_steps_say_what_to_ask_where_it_may_go_and_who_assesses(advisor):
+    advice = advisor.advise(Situation(**TENDER))
+    pso = next(r for r in advice.recommendations if r.instrument == "pso")
+    steps = {s.step: s for s in pso.next_steps}
+    assert list(steps) == ["uitvragen", "plek-in-aanbesteding", "beoordelen"]
+    assert steps["uitvragen"].text == advisor.kb.instrument("pso").practice.deliverables.inschrijvers.text
+    assert steps["uitvragen"].source.page == advisor.kb.instrument("pso").practice.deliverables.inschrijvers.page
+    # a European procedure: the report describes PSO as a criterion only in onderhandse procedures (p. 36)
+    where = steps["plek-in-aanbesteding"]
+    assert "Niet als selectie of shortlist of gunningscriterium" in where.text and where.source.page == 36
+    assert {c.rule for c in where.caveats} >= {"gebruik-in-aanbesteding-beperkt", "prestatie-instrument-geen-criterium"}
+    assert {c.rule for c in steps["uitvragen"].caveats} >= {"keurmerk-gelijkwaardig"}
+    assert "Inspanning (opdrachtgever)" in steps["beoordelen"].text
+
+
+def test_the_tender_step_follows_the_procedure(advisor):
+    onderhands = advisor.advise(Situation(**dict(TENDER, procedure="meervoudig_onderhands", contract_value_eur=100000)))
+    pso = next(r for r in onderhands.recommendations if r.instrument == "pso")
+    where = next(s for s in pso.next_steps if s.step == "plek-in-aanbesteding")
+    assert "gunningscriterium" in where.text.split("Niet als")[0] and "Niet als" not in where.text
+
+
+def test_execution_phase_steps_say_what_the_contractor_delivers_and_how_to_monitor(advisor):
+    advice = advisor.advise(Situation(phase="uitvoering", goals=("sr_monitoren",), role="contractmanager"))
+    first = advice.recommendations[0]
+    instrument = advisor.kb.instrument(first.instrument)
+    steps = {s.step: s for s in first.next_steps}
+    assert list(steps) == ["aanleveren", "monitoren", "bewijs", "vastleggen"]
+    assert steps["monitoren"].text == instrument.practice.contract_monitoring.text
+    assert steps["aanleveren"].text.startswith(instrument.practice.deliverables.opdrachtnemers.text)
+    assert {c.rule for c in steps["monitoren"].caveats} == {"monitor-waarderingsmethode"}
+    assert all(not r.next_steps for r in advice.recommendations[3:])
+
+
+def docx_text(data: bytes) -> tuple[list[str], str]:
+    document = docx.Document(io.BytesIO(data))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    body = "\n".join(p.text for p in document.paragraphs)
+    body += "\n".join(cell.text for table in document.tables for r in table.rows for cell in r.cells)
+    return headings, body
+
+
+def odt_text(data: bytes) -> tuple[list[str], str]:
+    document = load_odt(io.BytesIO(data))
+    return [teletype.extractText(h) for h in document.getElementsByType(odf_text.H)], teletype.extractText(document.text)
+
+
+@pytest.mark.parametrize("kind, read", [("docx", docx_text), ("odt", odt_text)])
+def test_documents_hold_the_advice_and_show_user_text_literally(client, service, kind, read):
+    nasty = "<script>alert(1)</script> [Klik](https://evil.example) **vet**"
+    query = urlencode(dict(TENDER, goals="inschrijvers_vergelijken", municipality=nasty))
+    response = client.get(f"/advies.{kind}?{query}")
+    assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
+    assert response.headers["content-type"].startswith({"docx": "application/vnd.openxmlformats", "odt":
+                                                        "application/vnd.oasis.opendocument.text"}[kind])
+    assert zipfile.is_zipfile(io.BytesIO(response.content))
+    headings, body = read(response.content)
+    for heading in ("Uw antwoorden", "Aanbevolen instrumenten", "Aan de slag", "Waarom niet?", "Bronnen", "Let op"):
+        assert heading in headings, heading
+    advice = service.advisor.advise(Situation(**dict(TENDER, municipality=nasty)))
+    top = advice.recommendations[0]
+    assert any(h.startswith(f"1. {top.name}") for h in headings)
+    assert top.caveats[0].text in body
+    assert nasty in body                       # as typed: no markup interpreted, nothing dropped
+    assert f"/advies?{urlencode(dict(TENDER, goals='inschrijvers_vergelijken', municipality=nasty))}"[:40] in body
+    assert advice.kb_version in body and "art. 2.115 Aanbestedingswet 2012" in body
+
+
+def test_document_with_invalid_answers_is_a_problem(client):
+    response = client.get("/advies.docx?phase=later")
+    assert response.status_code == 400 and response.headers["content-type"] == "application/problem+json"
+
+
+def test_advice_page_links_the_documents(client):
+    page = client.get("/advies?" + urlencode(dict(TENDER, goals="inschrijvers_vergelijken"))).text
+    assert 'href="/advies.odt?' in page and 'href="/advies.docx?' in page and "Aan de slag" in page
+
+
+def test_cli_writes_documents_and_needs_a_file(tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(app, ["advise", "--kb", str(ROOT), "-s", "phase=uitvoering", "--format", "odt"]).exit_code == 2
+    target = tmp_path / "advies.docx"
+    result = runner.invoke(app, ["advise", "--kb", str(ROOT), "-s", "phase=uitvoering", "-s", "goals=sr_monitoren",
+                                 "--format", "docx", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    headings, _ = docx_text(target.read_bytes())
+    assert "Aan de slag" in headings
