@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import collections
 import json
-import random
 import subprocess
 import sys
 

@@ -112,3 +112,33 @@ def test_negated_derived_fact_is_refused(tmp_path):
     edit(path, "when: {derived.boven_eu_drempel: {exists: true}}\n  instruments: {id: code",
          "when: {not: {derived.boven_eu_drempel: {exists: true}}}\n  instruments: {id: code")
     assert any("may only appear directly under 'when'" in e for e in errors_of(root))
+
+
+def test_scenarios_are_validated_with_the_kb(tmp_path):
+    root = copy_kb(tmp_path)
+    path = root / "knowledge" / "scenarios" / "goals.yaml"
+    line = edit(path, "  expect:\n    top: [pso, impactcalculator]", "  expcet:\n    top: [pso, impactcalculator]")
+    errors = errors_of(root)
+    assert any(e.startswith(f"{path}:{line}: scenario '") and "field 'expcet' is not allowed here (did you mean "
+               "'expect'?)" in e for e in errors), errors
+
+
+def test_scenario_cross_references_point_at_their_line(tmp_path):
+    root = copy_kb(tmp_path)
+    path = root / "knowledge" / "scenarios" / "goals.yaml"
+    line = edit(path, "    top: [pso, impactcalculator]", "    top: [psso, impactcalculator]")
+    situation = edit(path, "    goals: [inschrijvers_vergelijken]\n    supplier: sociale_onderneming",
+                     "    goals: [inschrijvers_vergelijke]\n    supplier: sociale_onderneming")
+    errors = errors_of(root)
+    assert any(e.startswith(f"{path}:{line}: scenario '") and "unknown instrument 'psso' (did you mean 'pso'?)" in e
+               for e in errors), errors
+    assert any(e.startswith(f"{path}:{situation}: scenario '") and "onbekende waarde 'inschrijvers_vergelijke'" in e
+               for e in errors), errors
+
+
+def test_a_scenario_must_check_something(tmp_path):
+    root = copy_kb(tmp_path)
+    (root / "knowledge" / "scenarios" / "leeg.yaml").write_text(
+        "- name: Niets\n  source: {page: 16}\n  situation: {phase: aanbesteding}\n  expect: {}\n", encoding="utf-8")
+    assert any(e.startswith(f"{root}/knowledge/scenarios/leeg.yaml:4: scenario 'Niets': ") and "is empty" in e
+               for e in errors_of(root))

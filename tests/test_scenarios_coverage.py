@@ -1,33 +1,28 @@
 """The scenario suite as a whole: every rule, instrument and goal is exercised."""
 
+from advisor.situations import parse_situation
 from advisor.vocab import Goal, values
-from scenarios import cases, check
 
 
 def _run(advisor):
-    return [(file, line, case, check(advisor, case)[0]) for file, line, case in cases()]
+    return [(s, advisor.advise(parse_situation(s.situation))) for s in advisor.kb.scenarios]
 
 
 def test_every_rule_fires_in_some_scenario(advisor):
-    fired = {f.rule for *_, advice in _run(advisor) for f in advice.trace}
+    fired = {f.rule for _, advice in _run(advisor) for f in advice.trace}
     never = sorted(r.id for r in advisor.kb.rules if r.id not in fired)
     assert never == [], f"rules that no scenario fires: {never}"
 
 
 def test_every_instrument_is_top_three_somewhere(advisor):
-    top = {r.instrument for *_, advice in _run(advisor) for r in advice.recommendations[:3]}
+    top = {r.instrument for _, advice in _run(advisor) for r in advice.recommendations[:3]}
     missing = sorted(i.id for i in advisor.kb.instruments if i.id not in top)
     assert missing == [], f"instruments never in a top 3: {missing}"
 
 
 def test_every_instrument_and_goal_has_a_scenario(advisor):
     runs = _run(advisor)
-    firsts = {advice.recommendations[0].instrument for *_, advice in runs if advice.recommendations}
-    goals = {g for _, _, case, _ in runs for g in (case.get("situation") or {}).get("goals", [])}
+    firsts = {advice.recommendations[0].instrument for _, advice in runs if advice.recommendations}
+    goals = {g for scenario, _ in runs for g in scenario.situation.get("goals", [])}
     assert set(values(Goal)) <= goals, f"goals without a scenario: {sorted(set(values(Goal)) - goals)}"
     assert len(firsts) >= 14, f"only {len(firsts)} instruments lead a scenario"
-
-
-def test_every_scenario_cites_a_page():
-    for file, line, case in cases():
-        assert isinstance(case.get("source", {}).get("page"), int), f"{file}:{line}: no source page"

@@ -388,21 +388,17 @@ def test_rules_page_groups_rules_with_readable_conditions_and_scenarios(client, 
     assert any(a.attrs["href"].startswith("https://wetten.overheid.nl/") for a in legal.find_all("a"))
 
 
-def test_rules_page_names_the_scenarios_that_fire_a_rule(service, tmp_path):
-    folder = tmp_path / "scenarios"
-    folder.mkdir()
-    (folder / "eigen.yaml").write_text(
-        "- name: Drempel voor werken\n  situation: {contract_type: werken, contract_value_eur: 100,"
-        " reference_date: 2026-06-01}\n- name: Kapot\n  situation: {phase: later}\n", encoding="utf-8")
-    (folder / "stuk.yaml").write_text("- name: [\n", encoding="utf-8")
+def test_rules_page_names_the_scenarios_that_fire_a_rule(tmp_path):
+    root = copy_kb(tmp_path)
+    (root / "knowledge" / "scenarios" / "eigen.yaml").write_text(
+        "- name: Drempel voor werken\n  source: {page: 43}\n  situation: {contract_type: werken, "
+        "contract_value_eur: 100, reference_date: 2026-06-01}\n  expect: {derived: {onder_eu_drempel: true}}\n",
+        encoding="utf-8")
+    stub = SimpleNamespace(advisor=Advisor.from_root(root), root=root, errors=[])
     app = FastAPI()
-    app.include_router(web_router(service, scenarios=folder))
+    app.include_router(web_router(stub))
     doc = parse(TestClient(app).get("/regels").text)
     assert "Drempel voor werken (eigen.yaml)" in doc.by_id("regel-onder-eu-drempel").text()
-    assert "geen testscenario" in doc.by_id("regel-fase-past-niet").text()
-    app = FastAPI()
-    app.include_router(web_router(service, scenarios=tmp_path / "bestaat-niet"))
-    assert TestClient(app).get("/regels").status_code == 200
 
 
 def test_glossary_and_its_json_twin(client, service):
@@ -421,7 +417,7 @@ def test_pages_read_the_current_advisor_per_request(tmp_path):
     root = copy_kb(tmp_path)
     stub = SimpleNamespace(advisor=Advisor.from_root(root), root=root, errors=[])
     app = FastAPI()
-    app.include_router(web_router(stub, scenarios=tmp_path / "geen"))
+    app.include_router(web_router(stub))
     client = TestClient(app)
     assert "Medewerkerstool" in client.get("/instrumenten").text
     edit(root / "knowledge" / "instruments.yaml", "name: Medewerkerstool", "name: Werknemerstool")

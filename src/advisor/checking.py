@@ -46,6 +46,7 @@ def check(kb: "KnowledgeBase", rules_in_files) -> list[Problem]:
     problems: list[Problem] = []
     problems += _instrument_conditions(kb)
     problems += _steps(kb)
+    problems += _scenarios(kb)
     problems += _duplicates(kb, rules_in_files)
     problems += _glossary(kb)
     problems += _articles(kb)
@@ -92,6 +93,39 @@ def _instrument_conditions(kb) -> list[Problem]:
         for leaf in cnd.walk(cond):
             problems += [doc.problem(p, f"instrument '{instrument.id}': {m}")
                          for p, m in _leaf_problems(leaf, situation_scope(kb), kb, allow_refs=False)]
+    return problems
+
+
+def _scenarios(kb) -> list[Problem]:
+    """Scenario cross references: instruments, rules and derived facts exist, the situation validates."""
+    from .errors import SituationError
+    from .situations import parse_situation
+    instruments = {i.id for i in kb.instruments}
+    rules = {r.id for r in kb.rules}
+    facts = derived_facts(kb)
+    problems = []
+    for scenario, (doc, index) in zip(kb.scenarios, kb.scenario_docs):
+        label = f"scenario '{scenario.name}': "
+        for path, instrument in scenario.expect.instrument_ids():
+            if instrument not in instruments:
+                problems.append(doc.problem((index, "expect") + path, label + f"unknown instrument '{instrument}'"
+                                            f"{did_you_mean(instrument, instruments)}"))
+        for key in ("fires", "not_fires"):
+            for j, rule in enumerate(getattr(scenario.expect, key)):
+                if rule not in rules:
+                    problems.append(doc.problem((index, "expect", key, j), label + f"unknown rule '{rule}'"
+                                                f"{did_you_mean(rule, rules)}"))
+        for fact in scenario.expect.derived:
+            if fact not in facts:
+                problems.append(doc.problem((index, "expect", "derived", fact), label + f"no rule derives '{fact}'"
+                                            f"{did_you_mean(fact, facts)}"))
+        try:
+            parse_situation(scenario.situation)
+        except SituationError as err:
+            for path, message in err.errors:
+                where = (index, "situation") + tuple(int(p) if p.isdigit() else p for p in str(path).split(".")
+                                                     if p and p != "body")
+                problems.append(doc.problem(where, label + f"situation: {path}: {message}"))
     return problems
 
 

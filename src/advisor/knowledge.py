@@ -10,6 +10,7 @@ from typing import Optional
 
 from .errors import KnowledgeBaseError
 from .goal_matrix import GoalEntry, check_matrix
+from .scenarios import Scenario
 from .steps import StepSpec
 from .loading import Document, Problem, YamlError, read_yaml, validate
 from .models import Instrument, Legal, Questionnaire, Rule, Term
@@ -29,6 +30,8 @@ class KnowledgeBase:
     rules: tuple[Rule, ...]
     goal_matrix: tuple[GoalEntry, ...] = ()
     next_steps: tuple[StepSpec, ...] = ()
+    scenarios: tuple[Scenario, ...] = ()
+    scenario_docs: tuple[tuple[Document, int], ...] = field(default=(), repr=False)   # file and index of each
     docs: dict[str, Document] = field(default_factory=dict, repr=False)
     rule_docs: dict[str, tuple[Document, tuple]] = field(default_factory=dict, repr=False)
 
@@ -64,6 +67,7 @@ def default_root() -> Path:
 def kb_files(root: Path) -> list[Path]:
     files = [root / "knowledge" / name for name in KNOWLEDGE_FILES]
     files += sorted((root / "rules").glob("*.yaml"))
+    files += sorted((root / "knowledge" / "scenarios").glob("*.yaml"))
     return files
 
 
@@ -86,18 +90,19 @@ def _read(path: Path, problems: list[Problem]) -> Optional[Document]:
         return None
 
 
-def _list_of(doc: Document, model, label: str, problems: list[Problem]) -> list:
+def _list_of(doc: Document, model, label: str, problems: list[Problem], indexed: bool = False) -> list:
+    """The valid items of a list file (with their index in the file when `indexed`)."""
     if not isinstance(doc.data, list):
         problems.append(doc.problem((), f"expected a list of {label}s at the top of the file"))
         return []
     items = []
     for index, raw in enumerate(doc.data):
-        name = raw.get("id") if isinstance(raw, dict) else None
+        name = (raw.get("id") or raw.get("name")) if isinstance(raw, dict) else None
         prefix = f"{label} '{name}': " if name else f"{label} #{index + 1}: "
         item, found = validate(model, raw, doc, (index,), prefix)
         problems.extend(found)
         if item is not None:
-            items.append(item)
+            items.append((index, item) if indexed else item)
     return items
 
 
@@ -139,11 +144,21 @@ def load(root: Optional[Path] = None) -> KnowledgeBase:
         for rule in _list_of(doc, Rule, "rule", problems):
             rules.append(rule)
             rule_docs.setdefault(rule.id, (doc, (positions[rule.id],)))
+    scenarios: list[Scenario] = []
+    scenario_docs: list[tuple[Document, int]] = []
+    for path in sorted((root / "knowledge" / "scenarios").glob("*.yaml")):
+        doc = _read(path, problems)
+        if doc is None:
+            continue
+        for index, scenario in _list_of(doc, Scenario, "scenario", problems, indexed=True):
+            scenarios.append(scenario)
+            scenario_docs.append((doc, index))
     if problems or legal is None or questionnaire is None:
         raise KnowledgeBaseError(problems)
     kb = KnowledgeBase(root=root, version=version_of(kb_files(root)), instruments=tuple(instruments),
                        glossary=tuple(glossary), legal=legal, questionnaire=questionnaire, rules=tuple(rules),
-                       goal_matrix=tuple(matrix), next_steps=tuple(steps),
+                       goal_matrix=tuple(matrix), next_steps=tuple(steps), scenarios=tuple(scenarios),
+                       scenario_docs=tuple(scenario_docs),
                        docs={k: v for k, v in docs.items() if v}, rule_docs=rule_docs)
     problems = check(kb, rules_in_files=rule_ids)
     if problems:

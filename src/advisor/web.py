@@ -58,14 +58,11 @@ def _environments() -> tuple[Environment, Environment]:
 _ENVS: list[tuple[Environment, Environment]] = []
 
 
-def web_router(service, scenarios: Optional[Path] = None) -> APIRouter:
+def web_router(service) -> APIRouter:
     """The HTML pages for `service` (its `.advisor` is read per request: it can be reloaded)."""
     html, markdown = _environments()
     router = APIRouter(include_in_schema=False)
     router.mount("/static", StaticFiles(directory=STATIC), name="static")
-
-    def scenario_folder() -> Path:
-        return scenarios or Path(service.root) / "tests" / "scenarios"
 
     def context(request: Request, kb) -> dict[str, Any]:
         return {"kb": kb, "labels": view.Labels(kb), "path": request.url.path, "base": _base(request),
@@ -181,7 +178,7 @@ def web_router(service, scenarios: Optional[Path] = None) -> APIRouter:
         described = {r.id: (view.describe(r.when, labels), view.describe(r.instruments, labels, "instrument"))
                      for r in advisor.kb.rules}
         return page(request, "regels.html", kb=advisor.kb, groups=groups, described=described,
-                    coverage=view.scenario_coverage(advisor, scenario_folder()))
+                    coverage=view.scenario_coverage(advisor))
 
     @router.get("/artikelen", response_class=HTMLResponse)
     def articles(request: Request):

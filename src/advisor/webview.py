@@ -10,14 +10,12 @@ import datetime as dt
 import logging
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from . import conditions as cnd
 from .checking import derived_facts
 from .errors import SituationError
 from .formatting import humanize, money
-from .loading import YamlError, read_yaml
 from .models import Instrument, Question, Situation
 from .situations import parse_situation
 
@@ -299,43 +297,22 @@ def filter_instruments(kb, labels: Labels, query: dict[str, str]) -> tuple[list[
 
 # ---------------------------------------------------------------- scenarios per rule
 
-_coverage: dict[tuple[str, str], dict[str, list[str]]] = {}
+_coverage: dict[str, dict[str, list[str]]] = {}
 _coverage_lock = threading.Lock()
 
 
-def scenario_cases(folder: Path) -> list[tuple[str, dict]]:
-    """(name, situation) of every case in folder/*.yaml; a missing folder or a broken file gives none."""
-    cases = []
-    if not folder.is_dir():
-        return cases
-    for path in sorted(folder.glob("*.yaml")):
-        try:
-            doc = read_yaml(path)
-        except YamlError as err:
-            log.warning("scenario file skipped: %s", err)
-            continue
-        for index, case in enumerate(doc.data if isinstance(doc.data, list) else []):
-            if isinstance(case, dict):
-                name = str(case.get("name") or f"{path.stem} #{index + 1}")
-                cases.append((f"{name} ({path.name})", case.get("situation") or {}))
-    return cases
-
-
-def scenario_coverage(advisor, folder: Path) -> dict[str, list[str]]:
-    """Rule id -> names of the scenarios whose advice fires it; computed once per KB version."""
-    key = (str(folder), advisor.kb.version)
+def scenario_coverage(advisor) -> dict[str, list[str]]:
+    """Rule id -> names of the KB's scenarios whose advice fires it; computed once per KB version."""
+    kb = advisor.kb
     with _coverage_lock:
-        if key in _coverage:
-            return _coverage[key]
+        if kb.version in _coverage:
+            return _coverage[kb.version]
         fired: dict[str, list[str]] = {}
-        for name, raw in scenario_cases(folder):
-            try:
-                advice = advisor.advise(parse_situation(raw))
-            except SituationError as err:
-                log.warning("scenario '%s' skipped: %s", name, err)
-                continue
+        for scenario, (doc, _) in zip(kb.scenarios, kb.scenario_docs):
+            advice = advisor.advise(parse_situation(scenario.situation))   # validated when the KB loaded
+            name = f"{scenario.name} ({doc.file.rsplit('/', 1)[-1]})"
             for rule_id in dict.fromkeys(f.rule for f in advice.trace):
                 fired.setdefault(rule_id, []).append(name)
         _coverage.clear()
-        _coverage[key] = fired
+        _coverage[kb.version] = fired
         return fired
