@@ -14,6 +14,7 @@ class Reason(Strict):
     text: str
     points: int
     source: Source
+    review: Optional[str] = None   # the rule's review state, in Dutch (reviews.state)
 
 
 class Caveat(Strict):
@@ -21,6 +22,7 @@ class Caveat(Strict):
     text: str
     legal_reference: tuple[str, ...]
     source: Source
+    review: Optional[str] = None   # the rule's review state, in Dutch (reviews.state)
 
 
 class WhyNot(Strict):

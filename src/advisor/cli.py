@@ -46,8 +46,9 @@ def _advisor(kb: Optional[Path]):
 
 
 @app.command()
-def check(kb: Optional[Path] = KB, fmt: Format = typer.Option(Format.text, "--format", "-f")) -> None:
-    """Validate knowledge/ and rules/; print every error as path:line: message."""
+def check(kb: Optional[Path] = KB, fmt: Format = typer.Option(Format.text, "--format", "-f"),
+          strict: bool = typer.Option(False, "--strict", help="Fail on rules not reviewed, or changed since.")) -> None:
+    """Validate knowledge/ and rules/; print every error as path:line: message, and review warnings."""
     if fmt is Format.json:
         from .engine import Advisor
         try:
@@ -55,14 +56,82 @@ def check(kb: Optional[Path] = KB, fmt: Format = typer.Option(Format.text, "--fo
         except KnowledgeBaseError as err:
             typer.echo(json.dumps({"ok": False, "errors": [vars(p) for p in err.problems]}, ensure_ascii=False))
             raise typer.Exit(1)
-        typer.echo(json.dumps({"ok": True, "kb_version": advisor.kb.version, "counts": advisor.kb.counts()}))
-        return
+        notes = _review_notes(advisor.kb, strict)
+        typer.echo(json.dumps({"ok": not (strict and notes), "kb_version": advisor.kb.version,
+                               "counts": advisor.kb.counts(), "review": notes}, ensure_ascii=False))
+        raise typer.Exit(1 if strict and notes else 0)
     advisor = _advisor(kb)
+    notes = _review_notes(advisor.kb, strict)
+    for note in notes:
+        typer.echo(note, err=True)
+    if strict and notes:
+        typer.echo(f"{len(notes)} rule(s) not reviewed or changed after review (--strict)", err=True)
+        raise typer.Exit(1)
     counts = advisor.kb.counts()
     typer.echo(f"ok: {counts['instruments']} instruments, {counts['rules']} rules "
                f"({len(advisor.compiled.definitions)} network rules), {counts['questions']} questions, "
-               f"{counts['terms']} terms, {counts['articles']} articles, {counts['thresholds']} thresholds; "
-               f"kb_version {advisor.kb.version}")
+               f"{counts['terms']} terms, {counts['articles']} articles, {counts['thresholds']} thresholds, "
+               f"{counts['scenarios']} scenarios; kb_version {advisor.kb.version}")
+
+
+def _review_notes(kb, strict: bool) -> list[str]:
+    """'path:line: warning: ...' for every rule changed after its review (and, with strict, never reviewed)."""
+    from .reviews import is_current
+    notes = []
+    for rule in kb.rules:
+        if is_current(rule) or (rule.review is None and not strict):
+            continue
+        doc, position = kb.rule_docs[rule.id]
+        where = f"{doc.file}:{doc.line(position)}"
+        if rule.review is None:
+            notes.append(f"{where}: error: rule '{rule.id}' is not reviewed")
+        else:
+            level = "error" if strict else "warning"
+            notes.append(f"{where}: {level}: rule '{rule.id}' changed after its review by {rule.review.by} "
+                         f"on {rule.review.on}; review it again (advisor review {rule.id} --by NAME)")
+    return notes
+
+
+@app.command()
+def docs(out: Path = typer.Option(Path("docs"), "--out", help="Folder to write rules.md into."),
+         check_only: bool = typer.Option(False, "--check", help="Exit 1 if the files are not current; write nothing."),
+         kb: Optional[Path] = KB) -> None:
+    """Write docs/rules.md: every rule in Dutch words, with its review state and scenarios."""
+    from .ruledocs import rule_book_markdown
+    advisor = _advisor(kb)
+    target = out / "rules.md"
+    text = rule_book_markdown(advisor)
+    if check_only:
+        current = target.exists() and target.read_text(encoding="utf-8") == text
+        typer.echo(f"{target}: {'current' if current else 'out of date: run advisor docs'}")
+        raise typer.Exit(0 if current else 1)
+    out.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    typer.echo(f"{target}: {len(advisor.kb.rules)} rules written")
+
+
+@app.command()
+def review(rule_id: str = typer.Argument(..., help="The rule a legal advisor approved."),
+           by: str = typer.Option(..., "--by", help="Who reviewed it (name)."),
+           on: Optional[str] = typer.Option(None, "--on", help="Date of the review, YYYY-MM-DD (default: today)."),
+           kb: Optional[Path] = KB) -> None:
+    """Stamp a rule as reviewed: writes review: {by, on, hash} into its YAML, leaving the rest as it was."""
+    import datetime as dt
+
+    from .reviews import stamp
+    advisor = _advisor(kb)
+    if advisor.kb.rule(rule_id) is None:
+        from .loading import did_you_mean
+        typer.echo(f"unknown rule '{rule_id}'{did_you_mean(rule_id, [r.id for r in advisor.kb.rules])}", err=True)
+        raise typer.Exit(1)
+    try:
+        day = dt.date.fromisoformat(on) if on else dt.date.today()
+    except ValueError:
+        typer.echo(f"--on expects a date YYYY-MM-DD, got '{on}'", err=True)
+        raise typer.Exit(2)
+    path = stamp(advisor.kb, rule_id, by.strip(), day)
+    _advisor(kb)   # the stamped file must load again
+    typer.echo(f"{path}: rule '{rule_id}' beoordeeld door {by.strip()} op {day:%d-%m-%Y}")
 
 
 def _situation_data(file: Optional[Path], flags: list[str]) -> dict:

@@ -13,6 +13,7 @@ from .advice import (
     Advice, Caveat, DerivedFact, Firing, Fit, NotRecommended, Reason, Recommendation, UnmetGoal, WhyNot,
 )
 from .models import Instrument, Situation, Source
+from .reviews import state as review_state
 from .steps import StepMaker
 from .wishes import AnswerWords, shortfall_caveats
 
@@ -96,6 +97,7 @@ class Explainer:
         self.words = AnswerWords(kb)
         self.serving_rules = {r.id: r.serves for r in kb.rules if r.serves}
         self.steps = StepMaker(kb)
+        self.reviews = {r.id: review_state(r) for r in kb.rules}
         self._placeholders: dict[str, tuple[tuple[str, ...], bool]] = {}
         self._memo: dict[tuple, Any] = {}
 
@@ -119,13 +121,13 @@ class Explainer:
         if source.instrument_field:
             source = Source(page=instrument.page_of(source.instrument_field), articles=source.articles)
         if rule.kind == "score":
-            made = Reason(rule=rule.id, text=text, points=rule.points, source=source)
+            made = Reason(rule=rule.id, text=text, points=rule.points, source=source, review=self.reviews[rule.id])
         elif rule.kind == "exclude":
             made = WhyNot(rule=rule.id, text=text, source=source)
         elif rule.kind == "fit":
             made = self.words.fit_of_rule(rule, situation, text, source)
         else:
-            made = Caveat(rule=rule.id, text=text, source=source,
+            made = Caveat(rule=rule.id, text=text, source=source, review=self.reviews[rule.id],
                           legal_reference=legal_reference(self.kb, source))
         if key is not None:
             if len(self._memo) > MEMO_LIMIT:
@@ -171,7 +173,8 @@ class Explainer:
             rule = effect.rule
             if rule.general:
                 general.append(Caveat(rule=rule.id, text=_fill(rule.text, None, situation, derived_values),
-                                      legal_reference=legal_reference(kb, rule.source), source=rule.source))
+                                      legal_reference=legal_reference(kb, rule.source), source=rule.source,
+                                      review=self.reviews[rule.id]))
                 continue
             target = effect_lists.get(rule.kind)
             if target is None:
@@ -199,7 +202,7 @@ class Explainer:
         candidates.sort(key=lambda i: (-scores[i], -len(in_favour(i)), self.order[i]))
         recommendations = []
         for rank, i in enumerate(candidates, start=1):
-            on = tuple(caveats[i]) + tuple(shortfall_caveats(fit[i]))
+            on = tuple(caveats[i]) + tuple(shortfall_caveats(fit[i], self.reviews))
             steps = self.steps.steps(kb.instrument(i), situation, derived_values, on) if rank <= TOP else ()
             recommendations.append(Recommendation(
                 instrument=i, name=self.names[i], rank=rank, score=scores[i], serves=serves[i], fit=fit[i],

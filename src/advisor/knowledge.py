@@ -51,7 +51,8 @@ class KnowledgeBase:
     def counts(self) -> dict[str, int]:
         return {"instruments": len(self.instruments), "rules": len(self.rules),
                 "questions": len(self.questionnaire.questions), "terms": len(self.glossary),
-                "articles": len(self.legal.articles), "thresholds": len(self.legal.thresholds)}
+                "articles": len(self.legal.articles), "thresholds": len(self.legal.thresholds),
+                "scenarios": len(self.scenarios)}
 
 
 def default_root() -> Path:

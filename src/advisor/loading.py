@@ -99,7 +99,9 @@ def _build(node: yaml.Node, path: Path_, doc: Document, constructor) -> Any:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlError(Problem(doc.file, key_node.start_mark.line + 1, "a key must be a plain value"))
-            key = constructor.construct_object(key_node)
+            # Keys are names: YAML 1.1 would read a plain `on:`, `yes:` or `1:` as a boolean or number.
+            key = key_node.value if not key_node.style and key_node.tag != "tag:yaml.org,2002:merge" \
+                else constructor.construct_object(key_node)
             if key == "<<":
                 raise YamlError(Problem(doc.file, key_node.start_mark.line + 1,
                                         "merge keys ('<<') are not supported: write the fields out"))

@@ -228,6 +228,13 @@ class Legal(Strict):
 RuleKind = Literal["exclude", "score", "caveat", "derive", "fit"]
 
 
+class Review(Strict):
+    """Who approved the rule, when, and the hash of its meaning then (reviews.meaning_hash)."""
+    by: str = Field(min_length=1)
+    on: dt.date
+    hash: str = Field(pattern=r"^[0-9a-f]{12}$")
+
+
 class Undecided(Strict):
     """For a table derivation: the fact asserted when the answers leave the table's value open."""
     fact: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -271,6 +278,7 @@ class Rule(Strict):
     derive: Optional[Derivation] = None
     rationale: str
     source: Source
+    review: Optional[Review] = None
 
     @model_validator(mode="after")
     def _effect_fits_kind(self) -> "Rule":

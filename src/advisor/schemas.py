@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .articles import ArticleUse
 from .advice import Advice
+from .reviews import state as review_state
 from .models import Article, Instrument, Questionnaire, Rule, RuleKind, Situation, Source, Threshold
 
 MAX_BATCH = 1000
@@ -30,6 +31,8 @@ class InstrumentList(BaseModel):
 
 class RuleOut(Rule):
     defined_in: str = Field(description="Bestand en regel in de KB, bijvoorbeeld `rules/fit.yaml:7`.")
+    review_state: str = Field(description="'beoordeeld door … op …', 'gewijzigd na beoordeling (…)' of "
+                                          "'niet beoordeeld'.")
 
 
 class RuleList(BaseModel):
@@ -114,4 +117,5 @@ def article_out(use: ArticleUse) -> ArticleOut:
 
 def rule_out(kb, rule: Rule) -> RuleOut:
     doc, position = kb.rule_docs[rule.id]
-    return RuleOut(**dict(rule), defined_in=f"rules/{Path(doc.file).name}:{doc.line(position)}")
+    return RuleOut(**dict(rule), defined_in=f"rules/{Path(doc.file).name}:{doc.line(position)}",
+                   review_state=review_state(rule))

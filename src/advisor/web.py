@@ -23,9 +23,7 @@ from .explaining import source_text
 from .render import fit_summary
 from .situations import from_pairs, to_pairs
 
-CHECKOUT = Path(__file__).resolve().parents[2]
-TEMPLATES = CHECKOUT / "templates"
-STATIC = CHECKOUT / "static"
+from .paths import STATIC, TEMPLATES
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
@@ -171,14 +169,9 @@ def web_router(service) -> APIRouter:
 
     @router.get("/regels", response_class=HTMLResponse)
     def rules(request: Request):
+        from .ruledocs import rule_book
         advisor = service.advisor
-        labels = view.Labels(advisor.kb)
-        groups = [(kind, view.KIND_TITLES[kind], view.KIND_INTROS[kind],
-                   [r for r in advisor.kb.rules if r.kind == kind]) for kind in view.KIND_TITLES]
-        described = {r.id: (view.describe(r.when, labels), view.describe(r.instruments, labels, "instrument"))
-                     for r in advisor.kb.rules}
-        return page(request, "regels.html", kb=advisor.kb, groups=groups, described=described,
-                    coverage=view.scenario_coverage(advisor))
+        return page(request, "regels.html", kb=advisor.kb, groups=rule_book(advisor))
 
     @router.get("/artikelen", response_class=HTMLResponse)
     def articles(request: Request):

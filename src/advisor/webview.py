@@ -6,31 +6,19 @@ Presentation only: no rule is decided here. The engine decides; this module name
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Optional
+from dataclasses import dataclass
+from typing import Iterable, Optional
 
 from . import conditions as cnd
-from .checking import derived_facts
 from .errors import SituationError
-from .formatting import humanize, money
 from .models import Instrument, Question, Situation
 from .situations import parse_situation
+from .wording import KIND_INTROS, KIND_TITLES, Labels, Words, describe  # noqa: F401 - the templates' names
 
 log = logging.getLogger("advisor.web")
 
-KIND_TITLES = {"exclude": "Uitsluiten", "score": "Punten", "caveat": "Kanttekeningen", "fit": "Wensen",
-               "derive": "Afgeleide feiten"}
-KIND_INTROS = {
-    "exclude": "Deze regels halen een instrument uit het advies als uw situatie het uitsluit.",
-    "score": "Deze regels geven punten vóór (of tegen) een instrument; de som bepaalt de volgorde.",
-    "caveat": "Deze regels voegen een juridische of praktische kanttekening toe; ze veranderen de score niet.",
-    "fit": ("Deze regels beoordelen per instrument of het past bij één antwoord van u (voldoet, deels, voldoet "
-            "niet, onbekend); ze veranderen de score niet."),
-    "derive": "Deze regels leiden feiten af uit uw antwoorden, zoals de Europese drempel; andere regels gebruiken ze.",
-}
 # The rules citing an article, per group (articles.GROUPS), on /artikelen/{id}.
 ARTICLE_GROUP_TITLES = {
     "derive": "Afgeleide feiten",
@@ -45,134 +33,6 @@ ARTICLE_GROUP_TITLES = {
 def first_upper(text: str) -> str:
     """Capitalise the first letter only ('MVI-score' stays as it is, unlike jinja's |capitalize)."""
     return text[:1].upper() + text[1:]
-
-
-class Labels:
-    """Dutch names of situation fields, instrument attributes and vocabulary values."""
-
-    def __init__(self, kb):
-        self.kb = kb
-        self.questions = {q.field: q for q in kb.questionnaire.questions}
-        self.fields = kb.questionnaire.labels.fields
-        self.values = kb.questionnaire.labels.values
-        self.facts = {name: rule.derive.label for name, rule in derived_facts(kb).items()}
-
-    def question(self, name: str) -> Optional[Question]:
-        return self.questions.get(name)
-
-    def field(self, name: str, scope: str = "situation") -> str:
-        if scope == "instrument":
-            return self.fields.get(name, humanize(name))
-        if name.startswith("derived."):
-            return self.facts.get(name.removeprefix("derived."), humanize(name))
-        question = self.questions.get(name)
-        return (question.short or question.label) if question else humanize(name)
-
-    def value(self, value: Any, name: Optional[str] = None, scope: str = "situation") -> str:
-        if isinstance(value, bool):
-            return "ja" if value else "nee"
-        if name == "contract_value_eur" or (name or "").startswith("derived.") and isinstance(value, (int, float)):
-            return money(value)
-        if isinstance(value, dt.date):
-            return value.strftime("%d-%m-%Y")
-        if scope == "instrument" and name == "id":
-            instrument = self.kb.instrument(str(value))
-            return instrument.name if instrument else str(value)
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        text = str(value)
-        question = self.questions.get(name or "") if scope == "situation" else None
-        if question:
-            for option in question.options:
-                if option.value == text:
-                    return option.label
-        return self.values.get(text, humanize(text))
-
-    def values_of(self, values: Iterable[Any], name: Optional[str] = None, scope: str = "situation") -> str:
-        return ", ".join(self.value(v, name, scope) for v in values)
-
-
-# ---------------------------------------------------------------- conditions in words
-
-@dataclass
-class Words:
-    """A condition in Dutch: a sentence, or a list of parts joined by 'alle' / 'ten minste één'."""
-    text: str = ""
-    join: Optional[str] = None
-    items: list["Words"] = field(default_factory=list)
-
-
-def describe(raw: Optional[dict], labels: Labels, scope: str = "situation") -> Optional[Words]:
-    if raw is None:
-        return None
-    return _words(cnd.parse(raw), labels, scope)
-
-
-def _words(cond, labels: Labels, scope: str) -> Words:
-    if isinstance(cond, cnd.All):
-        return Words(join="alle", items=[_words(c, labels, scope) for c in cond.items])
-    if isinstance(cond, cnd.Any_):
-        return Words(join="een", items=[_words(c, labels, scope) for c in cond.items])
-    if isinstance(cond, cnd.Not):
-        return _words(cnd.negate(cond.item), labels, scope)
-    return Words(text=_leaf(cond, labels, scope))
-
-
-def _operand(leaf: cnd.Leaf, labels: Labels, scope: str, joiner: str = "of") -> str:
-    value = leaf.value
-    if isinstance(value, cnd.Ref):
-        if value.scope == "instrument":
-            return f"de {labels.field(value.name, 'instrument')} van het instrument"
-        return f"de afgeleide waarde '{labels.facts.get(value.name, value.name)}'"
-    if isinstance(value, tuple):
-        names = [labels.value(v, leaf.field, scope) for v in value]
-        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {joiner} {names[-1]}"
-    return labels.value(value, leaf.field, scope)
-
-
-PHRASES = {
-    "equals": "{n} is {v}",
-    "not_equals": "{n} is bekend en is niet {v}",
-    "in": "{n} is {v}",
-    "not_in": "{n} is bekend en is niet {v}",
-    "contains": "{n} bevat {v}",
-    "contains_any": "{n} bevat {v}",
-    "contains_all": "{n} bevat {v}",
-    "contains_none": "{n} is ingevuld maar bevat niet {v}",
-    "within": "{n} is ingevuld en bevat alleen {v}",
-    "not_within": "{n} bevat iets anders dan {v}",
-    "gte": "{n} is minstens {v}",
-    "lte": "{n} is hoogstens {v}",
-    "gt": "{n} is meer dan {v}",
-    "lt": "{n} is minder dan {v}",
-}
-# Comparisons with a list attribute of the instrument ("$instrument.phases").
-REF_PHRASES = dict(PHRASES, **{
-    "in": "{n} is een van {v}",
-    "not_in": "{n} is bekend en is geen van {v}",
-    "contains_any": "{n} bevat ten minste één van {v}",
-    "contains_all": "{n} bevat alle {v}",
-    "contains_none": "{n} is ingevuld maar bevat geen van {v}",
-    "within": "{n} is ingevuld en valt helemaal binnen {v}",
-    "not_within": "{n} valt niet helemaal binnen {v}",
-})
-
-
-def _leaf(leaf: cnd.Leaf, labels: Labels, scope: str) -> str:
-    name = labels.field(leaf.field, scope)
-    if leaf.field.startswith("derived."):
-        return name if leaf.value else f"niet: {name}"
-    if leaf.op == "exists":
-        if scope == "instrument":
-            return f"{name} is opgegeven" if leaf.value else f"{name} is niet opgegeven"
-        return f"{name} is bekend" if leaf.value else f"{name} is onbekend"
-    if scope == "instrument" and isinstance(leaf.value, bool):
-        return name if leaf.value else f"niet {name}"
-    if scope == "instrument" and leaf.op == "contains_none":
-        return f"{name} bevat niet {_operand(leaf, labels, scope)}"
-    phrases = REF_PHRASES if isinstance(leaf.value, cnd.Ref) else PHRASES
-    joiner = "en" if leaf.op == "contains_all" else "of"
-    return phrases[leaf.op].format(n=name, v=_operand(leaf, labels, scope, joiner))
 
 
 def condition_json(raw: Optional[dict]) -> Optional[dict]:
@@ -293,26 +153,3 @@ def filter_instruments(kb, labels: Labels, query: dict[str, str]) -> tuple[list[
     chosen = {name: query[name] for name in FILTERS if query.get(name) and name not in errors}
     found = [i for i in kb.instruments if all(value in getattr(i, FILTERS[name]) for name, value in chosen.items())]
     return found, errors
-
-
-# ---------------------------------------------------------------- scenarios per rule
-
-_coverage: dict[str, dict[str, list[str]]] = {}
-_coverage_lock = threading.Lock()
-
-
-def scenario_coverage(advisor) -> dict[str, list[str]]:
-    """Rule id -> names of the KB's scenarios whose advice fires it; computed once per KB version."""
-    kb = advisor.kb
-    with _coverage_lock:
-        if kb.version in _coverage:
-            return _coverage[kb.version]
-        fired: dict[str, list[str]] = {}
-        for scenario, (doc, _) in zip(kb.scenarios, kb.scenario_docs):
-            advice = advisor.advise(parse_situation(scenario.situation))   # validated when the KB loaded
-            name = f"{scenario.name} ({doc.file.rsplit('/', 1)[-1]})"
-            for rule_id in dict.fromkeys(f.rule for f in advice.trace):
-                fired.setdefault(rule_id, []).append(name)
-        _coverage.clear()
-        _coverage[kb.version] = fired
-        return fired
