@@ -1,0 +1,94 @@
+"""Review stamps: `advisor review` writes them without disturbing the file, `advisor check` warns
+when a rule changed after its review, and the review state reaches /regels, the API and the advice."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from advisor.cli import app
+from advisor.engine import Advisor
+from advisor.knowledge import load
+from advisor.models import Situation
+from advisor.reviews import meaning_hash
+
+from conftest import ROOT
+from kbcopy import copy_kb, edit
+
+runner = CliRunner()
+
+
+def stamp(root, rule_id="sr-monitoren", on="2026-11-20"):
+    return runner.invoke(app, ["review", rule_id, "--by", "Mr. A. Jurist", "--on", on, "--kb", str(root)])
+
+
+def test_review_writes_one_line_and_leaves_the_rest_of_the_file(tmp_path):
+    root = copy_kb(tmp_path)
+    path = root / "rules" / "goals.yaml"
+    before = path.read_text(encoding="utf-8").splitlines()
+    result = stamp(root)
+    assert result.exit_code == 0, result.output
+    after = path.read_text(encoding="utf-8").splitlines()
+    added = [line for line in after if line not in before]
+    assert len(after) == len(before) + 1 and len(added) == 1
+    assert added[0].startswith('  review: {by: "Mr. A. Jurist", on: 2026-11-20, hash: ')
+    assert [line for line in after if line != added[0]] == before   # comments and order stay
+    rule = load(root).rule("sr-monitoren")
+    assert rule.review.by == "Mr. A. Jurist" and rule.review.hash == meaning_hash(rule)
+    again = stamp(root, on="2026-11-21")                               # a new stamp replaces the old one
+    assert again.exit_code == 0 and path.read_text(encoding="utf-8").count("review:") == 1
+
+
+def test_comments_and_key_order_do_not_change_the_meaning(tmp_path):
+    root = copy_kb(tmp_path)
+    stamp(root)
+    edit(root / "rules" / "goals.yaml", "- id: sr-monitoren\n  kind: score\n",
+         "- id: sr-monitoren\n  # een opmerking\n  kind: score\n")
+    result = runner.invoke(app, ["check", "--kb", str(root)])
+    assert result.exit_code == 0 and "changed after its review" not in result.output
+
+
+def test_a_change_after_review_is_a_warning_and_strict_fails(tmp_path):
+    root = copy_kb(tmp_path)
+    stamp(root)
+    edit(root / "rules" / "goals.yaml", "  points: 40\n  serves: [sr_monitoren]",
+                "  points: 35\n  serves: [sr_monitoren]")
+    result = runner.invoke(app, ["check", "--kb", str(root)])
+    assert result.exit_code == 0
+    assert "warning: rule 'sr-monitoren' changed after its review by Mr. A. Jurist on 2026-11-20" in result.output
+    strict = runner.invoke(app, ["check", "--strict", "--kb", str(root)])
+    assert strict.exit_code == 1 and "error: rule 'sr-monitoren' changed after its review" in strict.output
+    assert "error: rule 'fase-past-niet' is not reviewed" in strict.output
+    advisor = Advisor.from_root(root)
+    advice = advisor.advise(Situation(phase="uitvoering", goals=("sr_monitoren",)))
+    reasons = [r for rec in advice.recommendations for r in rec.reasons if r.rule == "sr-monitoren"]
+    assert reasons and all(r.review.startswith("gewijzigd na beoordeling") for r in reasons)
+
+
+def test_review_state_on_the_rules_page_the_api_and_the_advice(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from advisor.api import create_app
+    from advisor.service import Service
+    root = copy_kb(tmp_path)
+    stamp(root)
+    client = TestClient(create_app(service=Service(root)))
+    page = client.get("/regels").text
+    assert "Beoordeeld door Mr. A. Jurist op 20-11-2026" in page and "Niet beoordeeld" in page
+    api = client.get("/api/v1/rules/sr-monitoren").json()
+    assert api["review_state"] == "beoordeeld door Mr. A. Jurist op 20-11-2026"
+    assert api["review"] == {"by": "Mr. A. Jurist", "on": "2026-11-20", "hash": api["review"]["hash"]}
+    advice = client.post("/api/v1/advice", json={"phase": "uitvoering", "goals": ["sr_monitoren"]}).json()
+    states = {r["rule"]: r["review"] for rec in advice["recommendations"] for r in rec["reasons"]}
+    assert states["sr-monitoren"] == "beoordeeld door Mr. A. Jurist op 20-11-2026"
+    assert {v for k, v in states.items() if k != "sr-monitoren"} == {"niet beoordeeld"}
+
+
+def test_unknown_rule_and_bad_date(tmp_path):
+    root = copy_kb(tmp_path)
+    assert "did you mean 'sr-monitoren'" in stamp(root, rule_id="sr-monitor").output
+    assert stamp(root, on="20-11-2026").exit_code == 2
+
+
+def test_docs_rules_md_is_current():
+    result = runner.invoke(app, ["docs", "--check", "--kb", str(ROOT), "--out", str(ROOT / "docs")])
+    assert result.exit_code == 0, f"{result.output} (run: advisor docs)"
