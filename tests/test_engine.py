@@ -82,7 +82,8 @@ def test_state_is_removed_after_each_advice(uncached):
     advisor = uncached
     for situation in random_situations(300):
         advisor.advise(situation)
-    last = str(next(advisor._sids) - 1)
+    from advisor.engine import ENGINE
+    last = str(next(ENGINE.sids) - 1)
     assert len(advisor.ruleset_names) > 1   # the network is split to fit the C engine's buffers
     for name in advisor.ruleset_names:
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import json
 import threading
@@ -20,7 +21,6 @@ from .knowledge import KnowledgeBase, load
 from .advice import Advice
 from .models import Situation
 
-_names = itertools.count()
 DEFAULT_CACHE_SIZE = 4096  # advices kept per Advisor for repeated situations
 DERIVED_MARK = '{"t": "d"}'
 # A fact that matches no rule of a ruleset still leaves state behind in durable_rules' C engine:
@@ -28,6 +28,7 @@ DERIVED_MARK = '{"t": "d"}'
 # two rules, in every ruleset, make every assert match; their actions are drained and ignored.
 SENTINELS = {"_any_situation": {"all": [{"m": {"t": SITUATION}}]}, "_any_fact": {"all": [{"m": {"t": DERIVED}}]}}
 CHUNK = 24                 # network rules per ruleset: keeps one fact's matches inside the C engine's buffers
+CUT = 4                    # a chunk may end after a rule whose id hashes to 0 modulo CUT (stable boundaries)
 
 
 def _noop(c) -> None:  # pragma: no cover - actions are drained by Advisor._drain
@@ -45,6 +46,68 @@ class _Host(Host):
         pass
 
 
+class _Engine:
+    """The one durable_rules host of the process, and its rulesets by content.
+
+    durable_rules never frees a ruleset unless asked, and asking (delete_ruleset) after use
+    corrupted the heap in stress runs. So rulesets are shared: a chunk of network rules with the
+    same content is registered once and reused by every Advisor, across reloads. An unchanged KB
+    costs nothing on reload; an edit adds only the chunks it changed. durable_rules is not
+    thread-safe, so all engine work runs under one lock, with sids unique across Advisors.
+    """
+
+    def __init__(self) -> None:
+        self.host = _Host()
+        self.lock = threading.Lock()
+        self.sids = itertools.count()
+        self.rulesets: dict[str, tuple[str, int]] = {}   # digest -> (name, handle)
+
+    def ruleset(self, definitions: dict[str, dict]) -> tuple[str, int]:
+        body = json.dumps(definitions, sort_keys=True)
+        digest = hashlib.sha256(body.encode()).hexdigest()[:20]
+        with self.lock:
+            if digest not in self.rulesets:
+                name = f"advisor_{digest}"
+                rules = {n: dict(d, run=_noop) for n, d in definitions.items()}
+                rules.update({n: dict(d, run=_noop) for n, d in SENTINELS.items()})
+                self.host.register_rulesets({name: rules})
+                self.rulesets[digest] = (name, self.host.get_ruleset(name)._handle)
+            return self.rulesets[digest]
+
+
+ENGINE = _Engine()
+
+
+def chunks(compiled: CompiledRuleset) -> list[list[str]]:
+    """Network rule names in rulesets of at most CHUNK, derive rules in the first.
+
+    Boundaries fall after rules chosen by a hash of their id, so an edit to one rule changes
+    only its own chunk and the other rulesets are reused (see _Engine).
+    """
+    by_rule: dict[str, list[str]] = {}
+    for name, effect in compiled.effects.items():
+        by_rule.setdefault(effect.rule.id, []).append(name)
+    derive = [n for rule_id, names in by_rule.items() for n in names
+              if compiled.effects[names[0]].rule.kind == "derive"]
+    # The derive rules share the first ruleset with other rules: in fuzzing, a ruleset of derive
+    # rules alone corrupted the heap after a few advices (benchmarks/engine_fuzz.py).
+    groups, current = [], list(derive)
+    for rule_id, names in by_rule.items():
+        if compiled.effects[names[0]].rule.kind == "derive":
+            continue
+        if current and len(current) + len(names) > CHUNK + len(derive) * (not groups):
+            groups.append(current)
+            current = []
+        current += names
+        cut = int(hashlib.sha256(rule_id.encode()).hexdigest(), 16) % CUT == 0
+        if cut and len(current) >= CHUNK // 2:
+            groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    return groups
+
+
 class Advisor:
     def __init__(self, kb: KnowledgeBase, cache_size: int = DEFAULT_CACHE_SIZE):
         self.kb = kb
@@ -58,33 +121,21 @@ class Advisor:
         problems = unfireable(kb, self.compiled)
         if problems:
             raise KnowledgeBaseError(problems)
-        # durable_rules never frees a ruleset: one set of names per Advisor, built once per KB version.
         # Its C engine walks a fact through the alpha network on a stack of 64 nodes: one wide
         # network overflows it for a rich situation (error 303). So the rules run in rulesets of
         # at most CHUNK network rules, the derive rules in the first, and every later ruleset is
         # given the situation and the derived facts.
-        self._lock = threading.Lock()
-        self._sids = itertools.count()
-        base = f"advisor_{kb.version}_{next(_names)}"
-        derive = [n for n, e in self.compiled.effects.items() if e.rule.kind == "derive"]
-        rest = [n for n in self.compiled.definitions if n not in set(derive)]
-        # The derive rules share the first ruleset with a chunk of the others: in fuzzing, a ruleset
-        # of derive rules alone corrupted the heap after a few advices (benchmarks/engine_fuzz.py).
-        groups = [derive + rest[:CHUNK]] + [rest[i:i + CHUNK] for i in range(CHUNK, len(rest), CHUNK)]
-        self._host = _Host()
+        # The actions never run through durable_rules' own dispatcher: `_drain` below takes the
+        # queued actions straight from the C engine, which keeps an advice to a fraction of a
+        # millisecond and lets errors surface instead of being swallowed.
+        self._host = ENGINE.host
         self._handles = []
         self.ruleset_names: list[str] = []
-        for number, names in enumerate(groups):
-            name = f"{base}_{number}"
-            # The actions never run through durable_rules' own dispatcher: `_drain` below takes the
-            # queued actions straight from the C engine, which keeps an advice to a fraction of a
-            # millisecond and lets errors surface instead of being swallowed.
-            rules = {n: dict(self.compiled.definitions[n], run=_noop) for n in names}
-            rules.update({n: dict(body, run=_noop) for n, body in SENTINELS.items()})
-            self._host.register_rulesets({name: rules})
+        for number, names in enumerate(chunks(self.compiled)):
+            name, handle = ENGINE.ruleset({n: self.compiled.definitions[n] for n in names})
             self.ruleset_names.append(name)
             uses_derived = any(DERIVED_MARK in json.dumps(self.compiled.definitions[n]) for n in names)
-            self._handles.append((self._host.get_ruleset(name)._handle, number == 0 or uses_derived))
+            self._handles.append((handle, number == 0 or uses_derived))
 
     @classmethod
     def from_root(cls, root: Optional[Path] = None) -> "Advisor":
@@ -132,8 +183,8 @@ class Advisor:
         fact = situation_fact(values)
         fired: list[tuple[Effect, Optional[dict]]] = []
         derived: list[dict] = []
-        with self._lock:
-            sid = str(next(self._sids))
+        with ENGINE.lock:
+            sid = str(next(ENGINE.sids))
             for handle, takes_derived in self._handles:
                 state_handle = None
                 try:
