@@ -247,5 +247,74 @@ def serve(
     uvicorn.run("advisor.api:app_from_env", factory=True, host=host, port=port, workers=workers)
 
 
+class DiffFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+class CoverageFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    svg = "svg"
+
+
+class GridSize(str, Enum):
+    full = "full"
+    small = "small"
+
+
+GRID = typer.Option(GridSize.full, "--grid", help="full: the systematic grid (~1,900 situations); small: phase × goal.")
+
+
+@app.command()
+def diff(
+    old: str = typer.Argument(..., help="Old KB: a folder holding knowledge/ and rules/, or a git revision (HEAD~1)."),
+    new: str = typer.Argument(..., help="New KB: a folder (e.g. '.') or a git revision."),
+    fmt: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f", help="text, markdown (for a review) or json."),
+    grid_size: GridSize = GRID,
+) -> None:
+    """What a KB change does to the advice: rules changed, top 3 moved, instruments and caveats gained or
+    lost, scenarios whose outcome changed. Exit 0: no advice changed; 1: some advice changed; 2: usage or KB errors."""
+    from .impact import small_grid
+    from .impact_diff import ImpactError, compare, open_side
+    from .impact_report import diff_markdown, diff_text
+    problem: Optional[list[str]] = None
+    try:
+        with open_side(old) as before, open_side(new) as after:
+            situations = None if grid_size is GridSize.full else \
+                list(dict.fromkeys(small_grid(after.kb) + small_grid(before.kb)))
+            result = compare(before, after, situations)
+    except ImpactError as err:
+        problem = [str(err)]
+    except KnowledgeBaseError as err:
+        problem = err.lines() + [str(err)]
+    if problem is not None:
+        for line in problem:
+            typer.echo(line, err=True)
+        raise typer.Exit(2)
+    render = {DiffFormat.text: diff_text, DiffFormat.markdown: diff_markdown,
+              DiffFormat.json: lambda d: d.model_dump_json(indent=2)}[fmt]
+    typer.echo(render(result))
+    raise typer.Exit(1 if result.advice_changed else 0)
+
+
+@app.command()
+def coverage(
+    kb: Optional[Path] = KB,
+    fmt: CoverageFormat = typer.Option(CoverageFormat.text, "--format", "-f", help="text, markdown, json or svg."),
+    grid_size: GridSize = GRID,
+) -> None:
+    """Over a grid of situations: how often each instrument is recommended first and in the top 3, instruments
+    never recommended, rules that never fire, goals left without a recommendation."""
+    from .impact import coverage as count, coverage_markdown, coverage_svg, coverage_text, grid, small_grid
+    advisor = _advisor(kb)
+    result = count(advisor, (grid if grid_size is GridSize.full else small_grid)(advisor.kb))
+    render = {CoverageFormat.text: coverage_text, CoverageFormat.markdown: coverage_markdown,
+              CoverageFormat.svg: coverage_svg, CoverageFormat.json: lambda c: c.model_dump_json(indent=2)}[fmt]
+    typer.echo(render(result))
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()
