@@ -93,21 +93,25 @@ def _review_notes(kb, strict: bool) -> list[str]:
 
 
 @app.command()
-def docs(out: Path = typer.Option(Path("docs"), "--out", help="Folder to write rules.md into."),
+def docs(out: Path = typer.Option(Path("docs"), "--out", help="Folder to write rules.md and maintaining.md into."),
          check_only: bool = typer.Option(False, "--check", help="Exit 1 if the files are not current; write nothing."),
          kb: Optional[Path] = KB) -> None:
-    """Write docs/rules.md: every rule in Dutch words, with its review state and scenarios."""
+    """Write docs/rules.md (every rule in Dutch words) and docs/maintaining.md (the maintainer guide,
+    with the real output of every command it shows)."""
+    from .guide import maintainer_guide
     from .ruledocs import rule_book_markdown
     advisor = _advisor(kb)
-    target = out / "rules.md"
-    text = rule_book_markdown(advisor)
+    files = {out / "rules.md": rule_book_markdown(advisor), out / "maintaining.md": maintainer_guide(advisor.kb.root)}
     if check_only:
-        current = target.exists() and target.read_text(encoding="utf-8") == text
-        typer.echo(f"{target}: {'current' if current else 'out of date: run advisor docs'}")
-        raise typer.Exit(0 if current else 1)
+        stale = [path for path, text in files.items()
+                 if not path.exists() or path.read_text(encoding="utf-8") != text]
+        for path in files:
+            typer.echo(f"{path}: {'out of date: run advisor docs' if path in stale else 'current'}")
+        raise typer.Exit(1 if stale else 0)
     out.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    typer.echo(f"{target}: {len(advisor.kb.rules)} rules written")
+    for path, text in files.items():
+        path.write_text(text, encoding="utf-8")
+        typer.echo(f"{path}: written")
 
 
 @app.command()

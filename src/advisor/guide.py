@@ -1,0 +1,98 @@
+"""docs/maintaining.md: the maintainer guide, with every command's real output.
+
+`advisor docs` builds it by running the commands on scratch copies of the KB (a clean one, one
+with the typical mistakes, one with an edited rule), so the guide can never drift from what the
+commands print; a test checks the file is current.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from .paths import TEMPLATES
+
+DAY = "2026-06-01"
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    if old not in text:
+        raise ValueError(f"the guide's example edit no longer fits {path.name}: {old!r}")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@contextlib.contextmanager
+def _workspace(root: Path):
+    """A temp folder with copies of the KB: `kb` (to edit), `oud` (as it was); cwd set to it."""
+    here = os.getcwd()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for name in ("kb", "oud"):
+            for folder in ("knowledge", "rules"):
+                shutil.copytree(root / folder, work / name / folder)
+        os.chdir(work)
+        try:
+            yield work
+        finally:
+            os.chdir(here)
+
+
+def maintainer_guide(root: Path) -> str:
+    from typer.testing import CliRunner
+
+    from .cli import app
+    runner = CliRunner()
+    shown: dict[str, str] = {}
+
+    def run(key: str, *args: str) -> None:
+        result = runner.invoke(app, list(args))
+        shown[key] = f"$ advisor {' '.join(_quote(a) for a in args)}\n{result.output.rstrip()}\n(exit {result.exit_code})"
+
+    with _workspace(root) as work:
+        run("check", "check", "--kb", "kb")
+        run("advise", "advise", "--kb", "kb", "-s", "phase=uitvoering", "-s", "goals=sr_monitoren",
+            "-s", "province=groningen", "-s", f"reference_date={DAY}", "--top", "1")
+        run("rule", "rules", "sr-monitoren", "--kb", "kb")
+        broken = work / "kapot"
+        shutil.copytree(work / "kb", broken)
+        _edit(broken / "knowledge" / "instruments.yaml", "  phases: [", "  phase: [")
+        _edit(broken / "rules" / "goals.yaml", "  points: 40\n  serves: [sr_monitoren]",
+              "  pionts: 40\n  serves: [sr_monitoren]")
+        run("broken", "check", "--kb", "kapot")
+        scenario = work / "scenario"
+        shutil.copytree(work / "kb", scenario)
+        (scenario / "knowledge" / "scenarios" / "nieuw.yaml").write_text(
+            "- name: Monitoren in Groningen zonder budget\n  source: {page: 62}\n  situation:\n"
+            "    phase: uitvoering\n    goals: [sr_monitoren]\n    province: groningen\n"
+            "  expcet:\n    first: social-return-monitor-noord-nederland\n", encoding="utf-8")
+        run("scenario", "check", "--kb", "scenario")
+        _edit(work / "kb" / "rules" / "goals.yaml", "  points: 40\n  serves: [sr_monitoren]",
+              "  points: 25\n  serves: [sr_monitoren]")
+        run("diff", "diff", "oud", "kb", "--grid", "small", "--format", "markdown")
+        run("review", "review", "sr-monitoren", "--by", "Mr. A. Jurist", "--on", DAY, "--kb", "kb")
+        _edit(work / "kb" / "rules" / "goals.yaml", "  points: 25\n  serves: [sr_monitoren]",
+              "  points: 30\n  serves: [sr_monitoren]")
+        run("changed", "check", "--kb", "kb")
+        run("strict", "check", "--strict", "--kb", "kb")
+    shown["strict"] = _shorten(shown["strict"])
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefined=StrictUndefined,
+                      keep_trailing_newline=True)
+    return env.get_template("maintaining.md").render(run=shown, day=DAY)
+
+
+def _quote(arg: str) -> str:
+    return f'"{arg}"' if " " in arg else arg
+
+
+def _shorten(text: str, keep: int = 4) -> str:
+    """Long listings (every unreviewed rule) keep their first lines and the summary."""
+    lines = text.splitlines()
+    if len(lines) <= keep + 3:
+        return text
+    return "\n".join(lines[:keep + 1] + [f"… ({len(lines) - keep - 3} more lines)"] + lines[-2:])
