@@ -199,6 +199,79 @@ def advise(
         typer.echo(text)
 
 
+class BatchView(str, Enum):
+    full = "full"
+    compact = "compact"
+
+
+class BatchOut(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@app.command()
+def batch(
+    source: Path = typer.Argument(..., exists=True, dir_okay=False, help="Situations: .jsonl (one JSON object a "
+                                  "line) or .csv (header = situation keys; lists separated by ';')."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here (default: stdout)."),
+    view: BatchView = typer.Option(BatchView.full, "--view", help="full advice, or compact (for embedders)."),
+    out_format: BatchOut = typer.Option(BatchOut.jsonl, "--format", "-f",
+                                        help="jsonl: one record a line; csv: top 3 with scores and the main caveat."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Processes (each holds its own Advisor)."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
+    kb: Optional[Path] = KB,
+) -> None:
+    """Advice for many situations at once, streamed in constant memory. A bad line is reported with
+    its line number and the rest still processed; exit 1 if any line failed."""
+    from multiprocessing import get_context
+
+    from rich.progress import Progress
+
+    from . import batch as b
+    kind = "csv" if source.suffix.lower() == ".csv" else "jsonl"
+    advisor = _advisor(kb)
+    total = b.count_lines(source, kind)
+    failed = done = 0
+    target = output.open("w", encoding="utf-8") if output else sys.stdout
+    pool = None
+    try:
+        if out_format is BatchOut.csv:
+            target.write(",".join(b.SUMMARY) + "\n")
+        chunks = b.chunked(b.read_lines(source, kind))
+        if workers > 1:
+            pool = get_context("spawn").Pool(workers, initializer=b._init, initargs=(str(kb) if kb else None,))
+            results = pool.imap(_batch_work, ((chunk, view.value, out_format.value) for chunk in chunks))
+        else:
+            results = (b.work(chunk, view.value, out_format.value, advisor) for chunk in chunks)
+        with Progress(disable=not progress, transient=True, console=_stderr_console()) as bar:
+            task = bar.add_task("advies", total=total or None)
+            for result in results:
+                for ok, text in result:
+                    target.write(text + "\n")
+                    failed += not ok
+                done += len(result)
+                bar.update(task, completed=done)
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+        if output:
+            target.close()
+    typer.echo(f"{done} situaties, {failed} met fouten" + (f"; geschreven naar {output}" if output else ""), err=True)
+    raise typer.Exit(1 if failed else 0)
+
+
+def _batch_work(args):
+    from . import batch as b
+    chunk, view, out = args
+    return b.work(chunk, view, out)
+
+
+def _stderr_console():
+    from rich.console import Console
+    return Console(stderr=True)
+
+
 @app.command()
 def rules(rule_id: Optional[str] = typer.Argument(None), fmt: Format = typer.Option(Format.text, "--format", "-f"),
           kb: Optional[Path] = KB) -> None:

@@ -1,0 +1,118 @@
+"""`advisor batch`: advices for a whole portfolio of situations, streamed in constant memory.
+
+Input is JSON Lines (one situation object per line) or CSV (a header of situation keys; list fields
+take values separated by ';'). Output is JSON Lines (one record per input line: the advice, full or
+compact, or the problems of that line) or a CSV summary (top 3 with scores and the main caveat).
+Lines are read and written as they come; with workers, chunks of lines go to processes that each
+hold their own Advisor, and come back in order.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Optional
+
+from .errors import SituationError
+from .situations import LIST_FIELDS, parse_situation
+from .views import compact
+
+CHUNK = 200          # lines per work unit sent to a worker
+SUMMARY = ["line", "status", "top1", "score1", "top2", "score2", "top3", "score3", "main_caveat", "problems"]
+
+
+@dataclass
+class Line:
+    number: int
+    data: Optional[dict]
+    problem: Optional[str] = None     # the line could not be read as a situation object
+
+
+def read_lines(path: Path, kind: str) -> Iterator[Line]:
+    """Situations from JSON Lines or CSV, one by one, with their line number in the file."""
+    with path.open(encoding="utf-8", newline="") as stream:
+        if kind == "csv":
+            reader = csv.DictReader(stream)
+            for row in reader:
+                data = {key: _csv_value(key, value) for key, value in row.items() if key and value not in (None, "")}
+                yield Line(reader.line_num, data)
+            return
+        for number, text in enumerate(stream, start=1):
+            if not text.strip():
+                continue
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as err:
+                yield Line(number, None, f"geen geldige JSON: {err.msg} (kolom {err.colno})")
+                continue
+            if not isinstance(data, dict):
+                yield Line(number, None, "verwacht een JSON-object met de velden van een situatie")
+                continue
+            yield Line(number, data)
+
+
+def _csv_value(key: str, value: str):
+    return [v.strip() for v in value.split(";") if v.strip()] if key in LIST_FIELDS else value.strip()
+
+
+def count_lines(path: Path, kind: str) -> int:
+    with path.open("rb") as stream:
+        lines = sum(1 for raw in stream if raw.strip())
+    return max(lines - (1 if kind == "csv" else 0), 0)
+
+
+_WORKER: dict = {}
+
+
+def _init(root: Optional[str]) -> None:
+    from .engine import Advisor
+    _WORKER["advisor"] = Advisor.from_root(Path(root) if root else None)
+
+
+def work(lines: list[Line], view: str, out: str, advisor=None) -> list[tuple[bool, str]]:
+    """(ok, output text) per line, in order."""
+    advisor = advisor or _WORKER["advisor"]
+    results = []
+    for line in lines:
+        problems: list[str] = [line.problem] if line.problem else []
+        advice = None
+        if not problems:
+            try:
+                advice = advisor.advise(parse_situation(line.data))
+            except SituationError as err:
+                problems = [f"{path}: {message}" for path, message in err.errors]
+        results.append((advice is not None, _render(line.number, advice, problems, view, out)))
+    return results
+
+
+def _render(number: int, advice, problems: list[str], view: str, out: str) -> str:
+    if out == "csv":
+        row = {"line": number, "status": "ok" if advice else "fout", "problems": "; ".join(problems)}
+        if advice:
+            for n, rec in enumerate(advice.recommendations[:3], start=1):
+                row[f"top{n}"], row[f"score{n}"] = rec.instrument, rec.score
+            first = advice.recommendations[0].caveats[:1] if advice.recommendations else ()
+            caveat = first[0] if first else (advice.general_caveats[0] if advice.general_caveats else None)
+            row["main_caveat"] = caveat.text if caveat else ""
+        buffer = io.StringIO()
+        csv.DictWriter(buffer, SUMMARY, lineterminator="\n").writerow(row)
+        return buffer.getvalue().rstrip("\n")
+    if advice is None:
+        return json.dumps({"line": number, "ok": False, "problems": problems}, ensure_ascii=False)
+    body = json.dumps(compact(advice), ensure_ascii=False, separators=(",", ":")) if view == "compact" \
+        else advice.model_dump_json()
+    return f'{{"line":{number},"ok":true,"advice":{body}}}'
+
+
+def chunked(lines: Iterator[Line], size: int = CHUNK) -> Iterator[list[Line]]:
+    chunk: list[Line] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
