@@ -309,9 +309,19 @@ def serve(
     workers: int = typer.Option(1, help="Worker processes."),
     watch: bool = typer.Option(False, "--watch", help="Reload knowledge/ and rules/ when a file changes."),
     cors: list[str] = typer.Option([], "--cors-origin", help="Allowed CORS origin; repeat (default: none)."),
+    limit_concurrency: int = typer.Option(100, "--limit-concurrency", min=1,
+                                          help="Open connections per worker before new ones get 503."),
+    keep_alive: int = typer.Option(5, "--timeout-keep-alive", min=1, help="Seconds an idle connection stays open."),
+    backlog: int = typer.Option(256, "--backlog", min=16, help="Connections waiting to be accepted."),
+    proxy: Optional[str] = typer.Option(None, "--forwarded-allow-ips",
+                                        help="Trust X-Forwarded-* from these proxy IPs (comma list), behind a "
+                                             "reverse proxy; see docs/deploying.md."),
     kb: Optional[Path] = KB,
 ) -> None:
-    """Serve the questionnaire (/) and the JSON API (/api/v1) with uvicorn."""
+    """Serve the questionnaire (/) and the JSON API (/api/v1) with uvicorn.
+
+    The limits bound what slow or idle clients can hold open; slow headers and slow uploads are
+    best cut off by a reverse proxy in front (docs/deploying.md)."""
     import os
 
     import uvicorn
@@ -321,7 +331,9 @@ def serve(
     os.environ["ADVISOR_WATCH"] = "1" if watch else ""
     os.environ["ADVISOR_CORS_ORIGINS"] = ",".join(cors)
     typer.echo(f"advisor: http://{host}:{port}/  (API: /api/v1, docs: /docs)")
-    uvicorn.run("advisor.api:app_from_env", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run("advisor.api:app_from_env", factory=True, host=host, port=port, workers=workers,
+                limit_concurrency=limit_concurrency, timeout_keep_alive=keep_alive, backlog=backlog,
+                proxy_headers=proxy is not None, forwarded_allow_ips=proxy, server_header=False)
 
 
 class DiffFormat(str, Enum):
