@@ -39,3 +39,9 @@ def client(service):
 
     from advisor.api import create_app
     return TestClient(create_app(service=service), raise_server_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def uncached_advisor(advisor) -> Advisor:
+    """The same KB without the advice cache: every call runs the engine."""
+    return Advisor(advisor.kb, cache_size=0)

@@ -12,12 +12,6 @@ from advisor.models import Situation
 from advisor.vocab import Goal, Level, Phase, Province, SituationTheme, values
 
 
-@pytest.fixture(scope="module")
-def uncached(advisor):
-    """An Advisor without the advice cache, so every call really runs the network."""
-    return Advisor(advisor.kb, cache_size=0)
-
-
 def random_situations(n, seed=7):
     rng = random.Random(seed)
     for _ in range(n):
@@ -78,8 +72,8 @@ def test_advice_is_deterministic_and_ranked(advisor):
     assert all(r.reasons for r in first.recommendations)
 
 
-def test_state_is_removed_after_each_advice(uncached):
-    advisor = uncached
+def test_state_is_removed_after_each_advice(uncached_advisor):
+    advisor = uncached_advisor
     for situation in random_situations(300):
         advisor.advise(situation)
     from advisor.engine import ENGINE
@@ -93,15 +87,15 @@ def test_state_is_removed_after_each_advice(uncached):
         assert facts == [], name
 
 
-def test_concurrent_advices_equal_sequential(uncached):
+def test_concurrent_advices_equal_sequential(uncached_advisor):
     situations = list(random_situations(32, seed=11)) * 4
-    sequential = [uncached.advise(s) for s in situations]
+    sequential = [uncached_advisor.advise(s) for s in situations]
     with ThreadPoolExecutor(max_workers=32) as pool:
-        concurrent = list(pool.map(uncached.advise, situations))
+        concurrent = list(pool.map(uncached_advisor.advise, situations))
     assert concurrent == sequential
 
 
-def test_cache_returns_the_same_advice(advisor, uncached):
+def test_cache_returns_the_same_advice(advisor, uncached_advisor):
     situation = Situation(phase="uitvoering", goals=("sr_monitoren",), reference_date="2026-02-02")
     assert advisor.advise(situation) is advisor.advise(situation)
-    assert advisor.advise(situation) == uncached.advise(situation)
+    assert advisor.advise(situation) == uncached_advisor.advise(situation)
