@@ -4,9 +4,7 @@ import json
 import random
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 
-from advisor.engine import Advisor
 
 from advisor.models import Situation
 from advisor.vocab import Goal, Level, Phase, Province, SituationTheme, values
