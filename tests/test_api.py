@@ -26,7 +26,8 @@ def test_ping(client):
 def test_health(client, service):
     body = ok(client.get("/api/v1/health"))
     kb = service.advisor.kb
-    assert body == {"status": "ok", "kb_version": kb.version, "counts": kb.counts(), "errors": []}
+    assert body == {"status": "ok", "kb_version": kb.version, "counts": kb.counts(), "errors": [], "warnings": [],
+                    "watching": False, "watcher_alive": False}
     assert body["counts"]["instruments"] == 16
 
 

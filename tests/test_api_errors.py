@@ -39,6 +39,19 @@ def test_every_error_path(client):
     body = problem(client.post("/api/v1/advice", json={"contract_value_eur": "5", "banenafspraak": 1}), 400)
     assert {e["name"] for e in body["errors"]} == {"contract_value_eur", "banenafspraak"}
 
+    # 400: a key given twice, NaN, control characters in free text
+    twice = b'{"phase": "uitvoering", "phase": "aanbesteding"}'
+    body = problem(client.post("/api/v1/advice", content=twice, headers=JSON), 400)
+    assert body["errors"] == [{"name": "phase", "reason": "komt meer dan één keer voor in dit object"}]
+    body = problem(client.post("/api/v1/advice", content=b'{"contract_value_eur": NaN}', headers=JSON), 400)
+    assert body["errors"] == [{"name": "contract_value_eur", "reason": "moet een getal zijn"}]
+    assert problem(client.post("/api/v1/advice", json={"municipality": "a\nb"}), 400)["errors"] == [
+        {"name": "municipality", "reason": "bevat ongeldige tekens"}]
+
+    # 400: many problems: the first 50, and the count of the rest
+    body = problem(client.post("/api/v1/advice", json={f"x{i}": 1 for i in range(80)}), 400)
+    assert len(body["errors"]) == 50 and body["more_errors"] == 30
+
     # 400: a body that is not an object
     assert problem(client.post("/api/v1/advice", json=[1]), 400)["errors"] == [
         {"name": "situation", "reason": "moet een object zijn"}]
@@ -77,6 +90,7 @@ def test_every_error_path(client):
     problem(response, 405)
     assert response.headers["allow"] == "GET"
     assert problem(client.get("/api/v1/advice"), 405)["detail"].endswith("Toegestaan: POST.")
+    assert problem(client.post("/advies.json"), 405)["detail"].endswith("Toegestaan: GET.")   # a JSON twin too
 
     # 413: declared too large, and streamed too large without a Content-Length
     problem(client.post("/api/v1/advice", content=b" " * (64 * 1024 + 1), headers=JSON), 413)
@@ -98,6 +112,18 @@ def test_every_error_path(client):
     problem(client.post("/api/v1/advice", content=b"{}"), 415)
     problem(client.post("/api/v1/advice", content=b"{}", headers={"content-type": "text/plain"}), 415)
     problem(client.post("/api/v1/advice/batch", data={"situations": "x"}), 415)
+
+    # 503: too many batches at once (tests/test_hardening.py fills the slots)
+    gate = client.app.state.batch_gate
+    while gate.try_enter():
+        pass
+    try:
+        response = client.post("/api/v1/advice/batch", json={"situations": [{}]})
+        problem(response, 503)
+        assert response.headers["retry-after"].isdigit()
+    finally:
+        for _ in range(gate.limit):
+            gate.leave()
 
 
 def test_a_crash_is_a_500_problem_without_traceback(monkeypatch):

@@ -58,6 +58,7 @@ PAGE_TYPES = {
     "artikel": "/artikelen/aw2012-2.82",
     "artikel met drempels": "/artikelen/eu-2014-24-art4",
     "begrippen": "/begrippen",
+    "toegankelijkheidsverklaring": "/toegankelijkheid",
 }
 
 

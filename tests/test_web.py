@@ -260,6 +260,7 @@ def test_markdown_export(client, service):
     for heading in ("## Uw antwoorden", "## Let op", "## Waarom niet?", "| Kosten opdrachtgever |"):
         assert heading in text
     assert "<b>" not in text and "&lt;b&gt;Utrecht" in text
+    assert "\nOnline: `/advies?" in text   # a relative permalink: never the Host header
     assert "thema's" in text or "'" in text  # readable text, not HTML entities
     assert client.get("/advies.md?phase=x").status_code == 400
 
@@ -319,6 +320,9 @@ def test_every_page_is_dutch_accessible_safe_and_links_its_json_twin(client, url
     assert any(a.attrs.get("href") == alternate.attrs["href"] for a in doc.find_all("a")), "visible JSON link"
     for link in doc.find_all("link", rel="stylesheet"):
         assert link.attrs["href"].startswith("/static/")
+    footer = doc.find("footer")
+    assert any(a.attrs.get("href") == "/toegankelijkheid" for a in footer.find_all("a")), "accessibility statement"
+    assert response.headers["x-content-type-options"] == "nosniff"
 
 
 def test_static_assets(client):

@@ -7,7 +7,12 @@ to all), problem+json errors (invalid input is 400), no trailing slashes (404, n
 Limits (documented in the OpenAPI description): a POST /api/v1/advice body may be at most 64 KiB,
 a POST /api/v1/advice/batch body at most 1 MiB (413 above that, checked on Content-Length and on the
 bytes actually received); a batch holds at most 1,000 situations (400 above that, naming
-`situations`). KB endpoints carry an ETag (kb_version + path + query) and `Cache-Control: public,
+`situations`); at most a few batches are worked on at once per process (503 with `Retry-After`
+when more wait too long). Invalid input lists at most 50 problems (`more_errors` counts the rest);
+a key given twice in a JSON object is an error. Validating and advising a batch, or an advice body
+above 4 KiB, run in a worker thread, never on the event loop. `?view=compact` gives the compact view of an advice (ranking, reasons and
+caveats, without trace, fit, next steps and why-not: typically 1-3 KB instead of 20-90 KB).
+KB endpoints carry an ETag (kb_version + path + query) and `Cache-Control: public,
 no-cache` (revalidate every time: a KB reload shows at once, and an unchanged KB costs a 304).
 """
 
@@ -16,12 +21,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import re
+import threading
+import time
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Literal, Optional, Sequence, Union
+from urllib.parse import urlsplit
 
+import anyio
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
@@ -36,11 +46,14 @@ from .advice import Advice
 from .models import Situation
 from .problems import API_VERSION, ApiHeaders, ApiProblem, invalid_input, pydantic_errors
 from .engine import DEFAULT_CACHE_SIZE
+from .errors import KnowledgeBaseError
 from .schemas import (
     MAX_BATCH, ArticleList, ArticleOut, BatchAdvice, BatchRequest, Health, InstrumentList, InstrumentOut, Pong,
     QuestionnaireOut, RuleList, RuleOut, ThresholdList, article_out, article_summary, instrument_out, rule_out,
 )
-from .service import Service
+from .service import DEFAULT_QUIET, Service
+from .situations import FREE_TEXT, free_text_problems
+from .views import CompactAdvice, CompactBatchAdvice, compact_json
 from .web import error_page, web_router
 
 
@@ -50,6 +63,22 @@ ADVICE_BODY_LIMIT = 64 * 1024
 BATCH_BODY_LIMIT = 1024 * 1024
 KB_CACHE_CONTROL = "public, no-cache"
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+BATCH_CONCURRENCY = 2      # batches worked on at once per process
+BATCH_WAIT = 1.0           # seconds a further batch waits for a free slot before a 503
+RETRY_AFTER = 2            # seconds, in the 503's Retry-After
+# A single advice with a body up to this size is validated and advised on the event loop: its work is
+# bounded (a cold advice 1-2 ms; 4 KiB of invalid keys under 1.3 ms with 50 problems described), and
+# the hop to a worker thread cost a third of the requests/s (benchmarks/api_bench.py, warm cache: 4,950
+# -> 3,240 req/s). Larger bodies (up to 64 KiB) and every batch run in a worker thread.
+INLINE_BODY = 4 * 1024
+FREE_TEXT_PATTERN = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$"   # situations.CONTROL, as JSON Schema
+View = Literal["full", "compact"]
+VIEW_DESCRIPTION = ("`full` (standaard): het hele advies met trace, passendheid, stappen en waarom-niet. "
+                    "`compact`: per aanbevolen instrument rang, score, gediende doelen, redenen (tekst, punten, "
+                    "pagina) en kanttekeningen (tekst, pagina, artikelen), plus onvervulde doelen en algemene "
+                    "kanttekeningen; meestal 1-3 KB.")
+
+log = logging.getLogger("advisor.api")
 
 EXAMPLE_SITUATION = {"phase": "uitvoering", "goals": ["sr_monitoren"], "province": "groningen"}
 EXAMPLE_TENDER = {"phase": "aanbesteding", "role": "inkoper", "themes": ["arbeidsparticipatie"],
@@ -79,18 +108,121 @@ async def read_body(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
-def validate_json(model: type[BaseModel], body: bytes, root: str) -> Any:
-    """Strict JSON validation (the published schema, no coercion); every problem at once, in Dutch."""
+class _Twice(dict):
+    """A JSON object in which some key was given more than once."""
+    twice: list[str]
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict:
+    found = dict(pairs)
+    if len(found) == len(pairs):
+        return found
+    seen: set[str] = set()
+    twice = _Twice(found)
+    twice.twice = list(dict.fromkeys(key for key, _ in pairs if key in seen or seen.add(key)))
+    return twice
+
+
+def _duplicates(data: Any, path: tuple = ()) -> list[tuple[str, str]]:
+    """(path of the key, message) for every key given twice anywhere in `data`."""
+    found: list[tuple[str, str]] = []
+    stack = [(data, path)]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, dict):
+            for key in getattr(value, "twice", ()):
+                found.append((".".join(map(str, where + (key,))), "komt meer dan één keer voor in dit object"))
+            stack.extend((v, where + (k,)) for k, v in reversed(list(value.items())))
+        elif isinstance(value, list):
+            stack.extend((v, where + (i,)) for i, v in reversed(list(enumerate(value))))
+    return found
+
+
+def parse_json(body: bytes) -> tuple[Any, list[tuple[str, str]]]:
+    """The body as Python data, and every key given twice (JSON allows it, we do not: which one counts?)."""
+    twice = False
+
+    def hook(pairs):
+        nonlocal twice
+        made = _object(pairs)
+        twice = twice or isinstance(made, _Twice)
+        return made
+
     try:
-        return model.model_validate_json(body, strict=True)
+        data = json.loads(body, object_pairs_hook=hook)
+    except RecursionError:
+        raise invalid_input([("body", "geen geldige JSON (te diep genest)")], "De body is geen geldige JSON.") from None
+    except ValueError as err:   # pydantic read it, so this is rare; say so plainly
+        raise invalid_input([("body", f"geen geldige JSON ({err})")], "De body is geen geldige JSON.") from None
+    return data, (_duplicates(data) if twice else [])
+
+
+def free_text_of(model: type[BaseModel], data: Any) -> list[tuple[str, str]]:
+    """Control characters in free text (situations.free_text_problems), in a situation or a batch."""
+    if model is Situation:
+        return free_text_problems(data)
+    situations = data.get("situations") if isinstance(data, dict) else None
+    found: list[tuple[str, str]] = []
+    for index, item in enumerate(situations if isinstance(situations, list) else []):
+        found += free_text_problems(item, f"situations.{index}.")
+    return found
+
+
+def validate_json(model: type[BaseModel], body: bytes, root: str) -> Any:
+    """Strict JSON validation (the published schema, no coercion), no key twice, no control characters in
+    free text; the first MAX_ERRORS problems in Dutch, the rest counted. Costly for a large invalid body:
+    call it from a worker thread (run_in_threadpool), never on the event loop."""
+    error: Optional[ValidationError] = None
+    try:
+        value = model.model_validate_json(body, strict=True)
     except ValidationError as err:
-        errors = err.errors()
-        malformed = next((e for e in errors if e["type"] == "json_invalid"), None)
-        if malformed is not None:
-            found = re.search(r"(.*) at line (\d+) column (\d+)", str(malformed.get("ctx", {}).get("error", "")))
-            where = f" (regel {found[2]}, kolom {found[3]}: {found[1]})" if found else ""
-            raise invalid_input([("body", f"geen geldige JSON{where}")], "De body is geen geldige JSON.") from None
-        raise invalid_input(pydantic_errors(errors, root=root)) from None
+        if err.error_count() == 1:
+            malformed = err.errors(include_url=False)[0]
+            if malformed["type"] == "json_invalid":
+                found = re.search(r"(.*) at line (\d+) column (\d+)", str(malformed.get("ctx", {}).get("error", "")))
+                where = f" (regel {found[2]}, kolom {found[3]}: {found[1]})" if found else ""
+                raise invalid_input([("body", f"geen geldige JSON{where}")], "De body is geen geldige JSON.") from None
+        error = err
+    data, known = parse_json(body)
+    known += free_text_of(model, data)
+    if error is None and not known:
+        return value
+    errors, more = pydantic_errors(error.errors(include_url=False) if error is not None else [], root=root,
+                                   known=known)
+    raise invalid_input(errors, more=more) from None
+
+
+class BatchGate:
+    """At most `limit` batches worked on at once; a further one waits up to `wait` seconds for a slot.
+
+    Thread-safe and not bound to an event loop (a counter under a lock, polled while waiting)."""
+
+    def __init__(self, limit: int = BATCH_CONCURRENCY, wait: float = BATCH_WAIT):
+        if limit < 1:
+            raise ValueError("batch concurrency must be at least 1")
+        self.limit, self.wait = limit, wait
+        self.active = 0
+        self._lock = threading.Lock()
+
+    def try_enter(self) -> bool:
+        with self._lock:
+            if self.active < self.limit:
+                self.active += 1
+                return True
+            return False
+
+    def leave(self) -> None:
+        with self._lock:
+            self.active -= 1
+
+    async def enter(self) -> bool:
+        deadline = time.monotonic() + self.wait
+        while not self.try_enter():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            await anyio.sleep(min(0.05, left))
+        return True
 
 
 def etag_response(request: Request, version: str, variant: str, render: Callable[[], bytes]) -> Response:
@@ -135,8 +267,9 @@ class Rendered:
 # ---------------------------------------------------------------- the router
 
 def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
-               batch_limit: int = BATCH_BODY_LIMIT) -> APIRouter:
+               batch_limit: int = BATCH_BODY_LIMIT, batch_gate: Optional[BatchGate] = None) -> APIRouter:
     router = APIRouter(prefix=PREFIX, redirect_slashes=False)
+    gate = batch_gate or BatchGate()
     rendered = Rendered()
     cached = problems.responses(304, 400, 404, 405, 500)
 
@@ -146,11 +279,17 @@ def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
         return json_response(b'{"pong":true}')
 
     @router.get("/health", response_model=Health, tags=["status"], responses=problems.responses(405, 500),
-                summary="Status, kb_version, aantallen en de fouten van een mislukte herlaadpoging")
+                summary="Status, kb_version, aantallen, de fouten van een mislukte herlaadpoging en de bewaker",
+                description="`status` is `degraded` als een herlaadpoging mislukte of niet werd overgenomen, of "
+                            "als de bestandsbewaker (`--watch`) niet meer loopt; de API blijft dan de laatste "
+                            "goede kennisbank gebruiken. Voor een load balancer: `/api/v1/ping` zegt of het proces "
+                            "antwoordt, `/api/v1/health` of de kennisbank is zoals bedoeld.")
     async def health() -> Response:
         kb = service.advisor.kb
         return json_response(Health(status=service.status, kb_version=kb.version, counts=kb.counts(),
-                                    errors=list(service.errors)).model_dump_json())
+                                    errors=list(service.errors), warnings=service.notes(),
+                                    watching=service.watching, watcher_alive=service.watcher_alive
+                                    ).model_dump_json())
 
     def one(request: Request, kind: str, item_id: str, listing: str, render: Callable[[Any], Any]) -> Response:
         """One KB item by id (404 problem when unknown), rendered once per KB version, with an ETag."""
@@ -225,38 +364,80 @@ def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
             thresholds=[t for t in kb.legal.thresholds if t.valid_from <= day <= t.valid_to],
         ).model_dump_json().encode())
 
-    @router.post("/advice", response_model=Advice, tags=["advies"],
+    def one_advice(body: bytes, view: str) -> str:
+        situation = validate_json(Situation, body, "situation")
+        advisor = service.advisor
+        return advisor.advise_json(situation) if view == "full" else compact_json(advisor.advise(situation))
+
+    @router.post("/advice", response_model=Union[Advice, CompactAdvice], tags=["advies"],
                  responses=problems.responses(400, 405, 413, 415, 500),
                  openapi_extra=request_body("Situation", {"uitvoering_groningen": EXAMPLE_SITUATION,
                                                           "europese_aanbesteding": EXAMPLE_TENDER}),
                  summary="Een situatie in, een gerangschikt en uitgelegd advies uit",
-                 description=f"Body hoogstens {advice_limit // 1024} KiB. Elk veld is optioneel.")
-    async def advice(request: Request) -> Response:
-        situation = validate_json(Situation, await read_body(request, advice_limit), "situation")
-        return json_response(service.advisor.advise_json(situation))
+                 description=f"Body hoogstens {advice_limit // 1024} KiB. Elk veld is optioneel. Het antwoord is "
+                             "een `Advice`, of met `?view=compact` een `CompactAdvice`.")
+    async def advice(request: Request, view: View = Query("full", description=VIEW_DESCRIPTION)) -> Response:
+        body = await read_body(request, advice_limit)
+        if len(body) <= INLINE_BODY:   # bounded: at most ~1 ms, less than the hop to a worker thread
+            return json_response(one_advice(body, view))
+        return json_response(await run_in_threadpool(one_advice, body, view))
 
-    @router.post("/advice/batch", response_model=BatchAdvice, tags=["advies"],
-                 responses=problems.responses(400, 405, 413, 415, 500),
+    def many_advices(body: bytes, view: str) -> str:
+        batch = validate_json(BatchRequest, body, "body")
+        advisor = service.advisor  # one KB for the whole batch, even if a reload happens meanwhile
+        if view == "full":
+            advices = [advisor.advise_json(s) for s in batch.situations]
+        else:
+            advices = [compact_json(advisor.advise(s)) for s in batch.situations]
+        return f'{{"kb_version":"{advisor.kb.version}","advices":[' + ",".join(advices) + "]}"
+
+    @router.post("/advice/batch", response_model=Union[BatchAdvice, CompactBatchAdvice], tags=["advies"],
+                 responses=problems.responses(400, 405, 413, 415, 500, 503),
                  openapi_extra=request_body("BatchRequest", {"twee_situaties": {
                      "situations": [EXAMPLE_SITUATION, EXAMPLE_TENDER]}}),
                  summary=f"Tot {MAX_BATCH} situaties in, de adviezen in dezelfde volgorde uit",
                  description=f"Body hoogstens {batch_limit // 1024} KiB (anders 413), hoogstens {MAX_BATCH} "
-                             "situaties (anders 400). Fouten noemen de index: `situations.3.phase`.")
-    async def advice_batch(request: Request) -> Response:
-        batch = validate_json(BatchRequest, await read_body(request, batch_limit), "body")
-        advisor = service.advisor  # one KB for the whole batch, even if a reload happens meanwhile
-        advices = await run_in_threadpool(lambda: [advisor.advise_json(s) for s in batch.situations])
-        return json_response(f'{{"kb_version":"{advisor.kb.version}","advices":[' + ",".join(advices) + "]}")
+                             "situaties (anders 400). Fouten noemen de index: `situations.3.phase`. Hoogstens "
+                             f"{gate.limit} batches tegelijk per proces; wie langer dan {gate.wait:g} s op een plek "
+                             "wacht, krijgt 503 met `Retry-After`. Met `?view=compact` is elk advies een "
+                             "`CompactAdvice`.")
+    async def advice_batch(request: Request, view: View = Query("full", description=VIEW_DESCRIPTION)) -> Response:
+        body = await read_body(request, batch_limit)
+        if not await gate.enter():
+            raise ApiProblem(503, f"Er worden al {gate.limit} batches tegelijk verwerkt; probeer het over "
+                                  f"{RETRY_AFTER} seconden opnieuw.", headers={"Retry-After": str(RETRY_AFTER)})
+        try:
+            return json_response(await run_in_threadpool(many_advices, body, view))
+        finally:
+            gate.leave()
 
     return router
 
 
 # ---------------------------------------------------------------- the app
 
+def check_base_url(base_url: str) -> str:
+    """The configured public address ('https://keuzehulp.example.nl'), without a trailing slash; '' if none."""
+    base_url = (base_url or "").strip().rstrip("/")
+    if not base_url:
+        return ""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment \
+            or re.search(r"[\s<>\"'`\\]", base_url):
+        raise ValueError(f"ADVISOR_BASE_URL must be an http(s) address such as https://keuzehulp.example.nl, "
+                         f"not {base_url!r}")
+    return base_url
+
+
 def create_app(root: Optional[Path] = None, *, service: Optional[Service] = None, cors_origins: Sequence[str] = (),
                watch: bool = False, max_body_bytes: int = ADVICE_BODY_LIMIT,
-               max_batch_bytes: int = BATCH_BODY_LIMIT) -> FastAPI:
+               max_batch_bytes: int = BATCH_BODY_LIMIT, base_url: str = "", contact: str = "",
+               batch_concurrency: int = BATCH_CONCURRENCY, batch_wait: float = BATCH_WAIT) -> FastAPI:
+    """The whole app. `base_url` is the public address used in permalinks (never the Host header; without
+    it permalinks are relative); `contact` is shown on /toegankelijkheid (an e-mail address or URL)."""
     service = service or Service(root)
+    base_url = check_base_url(base_url)
+    gate = BatchGate(batch_concurrency, batch_wait)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -276,9 +457,12 @@ def create_app(root: Optional[Path] = None, *, service: Optional[Service] = None
                   redoc_url=None, redirect_slashes=False, middleware=middleware, lifespan=lifespan,
                   description=(__doc__ or "").split("\n\n", 1)[-1])
     app.state.service = service
-    app.include_router(api_router(service, advice_limit=max_body_bytes, batch_limit=max_batch_bytes))
+    app.state.base_url = base_url
+    app.state.batch_gate = gate
+    app.include_router(api_router(service, advice_limit=max_body_bytes, batch_limit=max_batch_bytes,
+                                  batch_gate=gate))
     _mount_docs(app)
-    app.include_router(web_router(service))
+    app.include_router(web_router(service, base_url=base_url, contact=contact))
     problems.install(app, error_page)
     app.openapi = lambda: _openapi(app)
     return app
@@ -318,6 +502,13 @@ def _openapi(app: FastAPI) -> dict:
     for name, new in renamed.items():
         text = text.replace(f'"#/components/schemas/{name}"', f'"#/components/schemas/{new}"')
     components.update({renamed.get(name, name): d for name, d in json.loads(text).items()})
+    for name in ("Situation", "Situation-Input"):   # the free-text rule of situations.py, in the contract
+        for field in FREE_TEXT:
+            prop = components.get(name, {}).get("properties", {}).get(field)
+            for branch in (prop or {}).get("anyOf", [prop] if prop else []):
+                if branch.get("type") == "string":
+                    branch["pattern"] = FREE_TEXT_PATTERN
+                    prop["description"] = "Vrije tekst, zonder stuurtekens of regeleinden."
     for item in schema["paths"].values():
         for operation in item.values():
             operation.get("responses", {}).pop("422", None)  # invalid input is 400 here
@@ -332,15 +523,49 @@ def _openapi(app: FastAPI) -> dict:
     return schema
 
 
+def configure_logging() -> None:
+    """Let the 'advisor' loggers speak at INFO (KB reloads, dropped clients): uvicorn configures only its
+    own loggers, so they would inherit the root's WARNING and go unseen. A handler on stderr, in uvicorn's
+    style, is added only when no handler would receive them; an explicit level is kept."""
+    logger = logging.getLogger("advisor")
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.INFO)
+    if not logger.hasHandlers():
+        handler = logging.StreamHandler()
+        handler.setFormatter(_UvicornStyle("%(prefix)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+
+
+class _UvicornStyle(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        record.prefix = f"{record.levelname}:".ljust(9)   # 'INFO:    ', as uvicorn writes its own lines
+        return super().format(record)
+
+
 def app_from_env() -> FastAPI:
     """uvicorn factory: `uvicorn --factory advisor.api:app_from_env`.
 
     ADVISOR_KB (KB folder), ADVISOR_CORS_ORIGINS (comma-separated origins), ADVISOR_WATCH=1 (reload on edits),
-    ADVISOR_ADVICE_CACHE (advices kept for repeated situations; 0 turns the cache off).
+    ADVISOR_RELOAD_QUIET (seconds without changes before a reload, default 0.5),
+    ADVISOR_ADVICE_CACHE (advices kept for repeated situations; 0 turns the cache off),
+    ADVISOR_BASE_URL (public address for permalinks, e.g. https://keuzehulp.example.nl; default: relative),
+    ADVISOR_CONTACT (e-mail address or URL for feedback, on /toegankelijkheid),
+    ADVISOR_BATCH_CONCURRENCY (batches at once per process, default 2), ADVISOR_BATCH_WAIT (seconds a batch
+    waits for a slot before a 503, default 1).
     """
-    origins = [o.strip() for o in os.environ.get("ADVISOR_CORS_ORIGINS", "").split(",") if o.strip()]
-    root = os.environ.get("ADVISOR_KB")
-    cache_size = int(os.environ.get("ADVISOR_ADVICE_CACHE", DEFAULT_CACHE_SIZE))
-    service = Service(Path(root) if root else None, cache_size=cache_size)
+    configure_logging()
+    env = os.environ
+    origins = [o.strip() for o in env.get("ADVISOR_CORS_ORIGINS", "").split(",") if o.strip()]
+    root = env.get("ADVISOR_KB")
+    cache_size = int(env.get("ADVISOR_ADVICE_CACHE", DEFAULT_CACHE_SIZE))
+    try:
+        service = Service(Path(root) if root else None, cache_size=cache_size,
+                          quiet=float(env.get("ADVISOR_RELOAD_QUIET", DEFAULT_QUIET)))
+    except KnowledgeBaseError as err:   # e.g. a worker restarted (SIGHUP) on a broken KB: no traceback
+        log.error("cannot start: %s\n%s", err, "\n".join(err.lines()))
+        raise SystemExit(1) from None
     return create_app(service=service, cors_origins=origins,
-                      watch=os.environ.get("ADVISOR_WATCH", "") in ("1", "true", "yes"))
+                      watch=env.get("ADVISOR_WATCH", "") in ("1", "true", "yes"),
+                      base_url=env.get("ADVISOR_BASE_URL", ""), contact=env.get("ADVISOR_CONTACT", ""),
+                      batch_concurrency=int(env.get("ADVISOR_BATCH_CONCURRENCY", BATCH_CONCURRENCY)),
+                      batch_wait=float(env.get("ADVISOR_BATCH_WAIT", BATCH_WAIT)))

@@ -23,9 +23,15 @@ class KnowledgeBaseError(AdvisorError):
         return [str(p) for p in self.problems]
 
 
-class SituationError(AdvisorError):
-    """A situation that does not fit the input contract; `errors` lists (field path, Dutch message)."""
+MAX_ERRORS = 50   # problems described per invalid input; the rest are only counted
 
-    def __init__(self, errors: list[tuple[str, str]]):
+
+class SituationError(AdvisorError):
+    """A situation that does not fit the input contract; `errors` lists (field path, Dutch message),
+    at most MAX_ERRORS of them; `more` counts the problems left out."""
+
+    def __init__(self, errors: list[tuple[str, str]], more: int = 0):
         self.errors = errors
-        super().__init__("; ".join(f"{path}: {message}" for path, message in errors))
+        self.more = more
+        text = "; ".join(f"{path}: {message}" for path, message in errors)
+        super().__init__(text + (f"; en nog {more} {'fout' if more == 1 else 'fouten'}" if more else ""))

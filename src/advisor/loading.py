@@ -72,6 +72,8 @@ def read_yaml(path: Path) -> Document:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
         raise YamlError(Problem(name, 1, f"file is not UTF-8 text ({err.reason})")) from None
+    except OSError as err:   # a directory named like a YAML file, no permission, a file gone meanwhile
+        raise YamlError(Problem(name, 1, f"cannot read: {err.strerror or err}")) from None
     return parse_yaml(text, name)
 
 

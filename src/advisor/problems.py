@@ -1,9 +1,10 @@
 """The envelope of the JSON API: problem+json errors (RFC 9457) and the headers on every response.
 
 Every 4xx/5xx carries `type`, `title`, `status`, `detail` and `instance`; invalid input (400) adds
-`errors`: every problem at once, each `{"name": field path, "reason": Dutch message}`. Titles of
-`about:blank` problems are the HTTP status phrases (RFC 9457 section 4.2.1); details are Dutch.
-Every response, errors included, carries `API-Version` (NL API Design Rules, API-57).
+`errors`: every problem at once, each `{"name": field path, "reason": Dutch message}`, up to 50 of
+them (MAX_ERRORS); `more_errors` then counts the rest. Titles of `about:blank` problems are the HTTP
+status phrases (RFC 9457 section 4.2.1); details are Dutch. Every response, errors included, carries
+`API-Version` (NL API Design Rules, API-57) and `X-Content-Type-Options: nosniff`.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 
-from .situations import _dutch
+from .errors import MAX_ERRORS
+from .situations import _dutch, described
 
 API_VERSION = "1.0.0"
 PROBLEM_JSON = "application/problem+json"
@@ -42,7 +45,10 @@ class Problem(BaseModel):
     detail: str
     instance: Optional[str] = None
     errors: Optional[list[InvalidParam]] = Field(
-        default=None, description="Alleen bij ongeldige invoer: alle problemen tegelijk.")
+        default=None, description=f"Alleen bij ongeldige invoer: alle problemen tegelijk, hoogstens {MAX_ERRORS}.")
+    more_errors: Optional[int] = Field(
+        default=None, description=f"Alleen als de invoer meer dan {MAX_ERRORS} problemen bevat: hoeveel er niet "
+                                  "in `errors` staan (ze worden alleen geteld, zodat ongeldige invoer weinig kost).")
 
 
 def phrase(status: int) -> str:
@@ -56,17 +62,22 @@ class ApiProblem(Exception):
     """Raised anywhere in the API to answer with a problem document."""
 
     def __init__(self, status: int, detail: str, *, errors: Optional[list[tuple[str, str]]] = None,
-                 type: str = "about:blank", title: Optional[str] = None, headers: Optional[dict] = None):
+                 type: str = "about:blank", title: Optional[str] = None, headers: Optional[dict] = None,
+                 more_errors: int = 0):
         super().__init__(detail)
         self.status, self.detail, self.errors, self.type = status, detail, errors, type
+        self.more_errors = more_errors
         self.title = title or phrase(status)
         self.headers = headers or {}
 
 
-def invalid_input(errors: list[tuple[str, str]], detail: Optional[str] = None) -> ApiProblem:
-    n = len(errors)
+def invalid_input(errors: list[tuple[str, str]], detail: Optional[str] = None, more: int = 0) -> ApiProblem:
+    n = len(errors) + more
+    if detail is None and more:
+        detail = (f"De invoer bevat {n} fouten; de eerste {len(errors)} staan in 'errors', "
+                  f"de overige {more} zijn alleen geteld ('more_errors').")
     return ApiProblem(400, detail or f"De invoer bevat {n} {'fout' if n == 1 else 'fouten'}; zie 'errors'.",
-                      errors=errors, type=INVALID_INPUT, title="Ongeldige invoer")
+                      errors=errors, type=INVALID_INPUT, title="Ongeldige invoer", more_errors=more)
 
 
 def problem_response(request_path: str, problem: ApiProblem) -> Response:
@@ -74,6 +85,8 @@ def problem_response(request_path: str, problem: ApiProblem) -> Response:
                             "detail": problem.detail, "instance": request_path}
     if problem.errors is not None:
         body["errors"] = [{"name": name, "reason": reason} for name, reason in problem.errors]
+    if problem.more_errors:
+        body["more_errors"] = problem.more_errors
     headers = {"API-Version": API_VERSION, **problem.headers}
     return Response(json.dumps(body, ensure_ascii=False), status_code=problem.status,
                     media_type=PROBLEM_JSON, headers=headers)
@@ -97,13 +110,11 @@ def dutch(error: dict) -> str:
     return _dutch(error)
 
 
-def pydantic_errors(errors: Iterable[dict], *, skip: int = 0, root: str = "body") -> list[tuple[str, str]]:
-    """(field path, Dutch message) for each error; `skip` drops leading loc parts such as 'query'."""
-    found = []
-    for error in errors:
-        loc = [str(part) for part in error["loc"][skip:]]
-        found.append((".".join(loc) or root, dutch(error)))
-    return found
+def pydantic_errors(errors: Iterable[dict], *, skip: int = 0, root: str = "body",
+                    known: Optional[list[tuple[str, str]]] = None) -> tuple[list[tuple[str, str]], int]:
+    """(field path, Dutch message) for the first MAX_ERRORS errors (after the `known` ones), and the number
+    left out; `skip` drops leading loc parts such as 'query'."""
+    return described(errors, root=root, skip=skip, dutch=dutch, known=known)
 
 
 _DETAILS = {
@@ -114,10 +125,16 @@ _DETAILS = {
 }
 
 
+def wants_json(path: str) -> bool:
+    """The API and the JSON twins of the pages (`/advies.json`) answer errors as problem+json."""
+    return path.startswith("/api/") or path.endswith(".json")
+
+
 def install(app: FastAPI, html_error: Optional[Callable[[Request, int, str], Response]] = None) -> None:
     """Register the handlers that turn every error into problem+json (and never a traceback).
 
-    `html_error(request, status, detail)`, if given, answers HTTP errors outside /api/ (the web pages).
+    `html_error(request, status, detail)`, if given, answers HTTP errors of the HTML pages (not the API,
+    not a `.json` twin).
     """
 
     async def on_problem(request: Request, exc: ApiProblem) -> Response:
@@ -133,7 +150,7 @@ def install(app: FastAPI, html_error: Optional[Callable[[Request, int, str], Res
             detail = exc.detail
         else:
             detail = phrase(exc.status_code)
-        if html_error is not None and not request.url.path.startswith("/api/"):
+        if html_error is not None and not wants_json(request.url.path):
             return html_error(request, exc.status_code, detail)
         return problem_response(request.url.path, ApiProblem(exc.status_code, detail, headers=exc.headers))
 
@@ -141,7 +158,13 @@ def install(app: FastAPI, html_error: Optional[Callable[[Request, int, str], Res
         errors = exc.errors()
         if any(e["type"] == "json_invalid" for e in errors):
             return problem_response(request.url.path, invalid_input([("body", "geen geldige JSON")]))
-        return problem_response(request.url.path, invalid_input(pydantic_errors(errors, skip=1)))
+        return problem_response(request.url.path, invalid_input(*pydantic_errors(errors, skip=1)))
+
+    async def on_disconnect(request: Request, exc: ClientDisconnect) -> Response:
+        # The client went away mid-upload: a normal event on the internet, not a crash of ours. Nobody
+        # reads the answer; an empty 400 keeps the server from logging it as a 500.
+        log.info("client disconnected during %s %s; request dropped", request.method, request.url.path)
+        return Response(status_code=400, headers={"API-Version": API_VERSION})
 
     async def on_crash(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
@@ -151,6 +174,7 @@ def install(app: FastAPI, html_error: Optional[Callable[[Request, int, str], Res
     app.add_exception_handler(ApiProblem, on_problem)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(ClientDisconnect, on_disconnect)
     app.add_exception_handler(Exception, on_crash)
 
 
@@ -160,7 +184,8 @@ def responses(*statuses: int) -> dict[int | str, dict]:
                  400: "Ongeldige invoer: `errors` noemt elk probleem met het pad van het veld.",
                  404: "Onbekend id of pad.", 405: "Methode niet toegestaan.",
                  413: "Body groter dan de grens van deze operatie.",
-                 415: "Content-Type is niet application/json.", 500: "Interne fout (zonder traceback)."}
+                 415: "Content-Type is niet application/json.", 500: "Interne fout (zonder traceback).",
+                 503: "Te veel gelijktijdige batches: probeer het opnieuw na `Retry-After` seconden."}
     out: dict[int | str, dict] = {}
     for status in statuses:
         if status == 304:
@@ -173,12 +198,18 @@ def responses(*statuses: int) -> dict[int | str, dict]:
 
 # ---------------------------------------------------------------- headers on every response
 
-class ApiHeaders:
-    """Pure ASGI middleware: `API-Version` on every response; the OpenAPI document is open to all origins;
-    HEAD is answered as GET without the body (RFC 9110 section 9.3.2)."""
+NOSNIFF = (b"x-content-type-options", b"nosniff")
+# Swagger UI runs inline scripts, so /docs gets no script policy, only: never inside a frame.
+NO_FRAMES = [(b"content-security-policy", b"frame-ancestors 'none'"), (b"x-frame-options", b"DENY")]
 
-    def __init__(self, app, openapi_path: str):
-        self.app, self.openapi_path = app, openapi_path
+
+class ApiHeaders:
+    """Pure ASGI middleware: `API-Version` and `X-Content-Type-Options: nosniff` on every response (API,
+    pages, documents, /static, /docs); `/docs` may not be framed; the OpenAPI document is open to all
+    origins; HEAD is answered as GET without the body (RFC 9110 section 9.3.2)."""
+
+    def __init__(self, app, openapi_path: str, unframed: tuple[str, ...] = ("/docs",)):
+        self.app, self.openapi_path, self.unframed = app, openapi_path, unframed
         self.version = (b"api-version", API_VERSION.encode())
 
     async def __call__(self, scope, receive, send) -> None:
@@ -195,13 +226,17 @@ class ApiHeaders:
         head = scope["method"] == "HEAD"
         if head:
             scope = {**scope, "method": "GET"}
+        unframed = scope["path"] in self.unframed
 
         async def send_with_headers(message) -> None:
             if message["type"] == "http.response.start":
                 headers = [h for h in message.get("headers", [])
                            if not (open_cors and h[0].lower() == b"access-control-allow-origin")
-                           and h[0].lower() != b"api-version"]
-                headers.append(self.version)
+                           and h[0].lower() not in (b"api-version", b"x-content-type-options")]
+                headers += [self.version, NOSNIFF]
+                if unframed:
+                    named = {name for name, _ in NO_FRAMES}
+                    headers = [h for h in headers if h[0].lower() not in named] + NO_FRAMES
                 if open_cors:
                     headers.append((b"access-control-allow-origin", b"*"))
                 message = {**message, "headers": headers}

@@ -80,7 +80,13 @@ class Health(BaseModel):
     status: Literal["ok", "degraded"]
     kb_version: str
     counts: dict[str, int]
-    errors: list[str] = Field(description="Bij `degraded`: de fouten van de mislukte herlaadpoging, `pad:regel: melding`.")
+    errors: list[str] = Field(description="Bij `degraded`: de fouten van de mislukte herlaadpoging, `pad:regel: melding` "
+                                          "(paden ten opzichte van de kennisbank).")
+    warnings: list[str] = Field(default=[], description="Bij `degraded`: waarom een geldige herlaadpoging niet wordt "
+                                                        "gebruikt (regels of instrumenten verdwenen), of dat de "
+                                                        "bestandsbewaker is gestopt.")
+    watching: bool = Field(default=False, description="Of de server bestanden bewaakt (`--watch`).")
+    watcher_alive: bool = Field(default=False, description="Of de bestandsbewaker loopt.")
 
 
 class Pong(BaseModel):

@@ -1,24 +1,58 @@
-"""Reading a Situation from JSON or from query/form pairs, with Dutch messages for every problem."""
+"""Reading a Situation from JSON or from query/form pairs, with Dutch messages for every problem.
+
+One input contract for the API, the web form and the CLI:
+- at most MAX_ERRORS problems are described (each with a Dutch message and, for an unknown field, a
+  cached "bedoelt u"); the rest are only counted (`SituationError.more`), so an invalid request costs
+  bounded work however many problems it holds;
+- free text (`municipality`) may not contain control characters or line breaks ("bevat ongeldige
+  tekens"): it ends up in the advice texts, the Markdown export and documents;
+- query/form pairs are read as strictly as the API reads JSON: a number is a JSON number (no `1_000`,
+  no spaces, no `inf`), a yes/no answer is `true` or `false`, everything else must fit as JSON does.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+import json
+import math
+import re
+from functools import lru_cache
+from typing import Any, Iterable, Optional
 
 from pydantic import ValidationError
 
-from .errors import SituationError
+from .errors import MAX_ERRORS, SituationError
 from .loading import did_you_mean
 from .models import Situation
 
 LIST_FIELDS = {name for name, info in Situation.model_fields.items() if "tuple" in str(info.annotation)}
+NUMBER_FIELDS = {name for name, info in Situation.model_fields.items() if "float" in str(info.annotation)}
+BOOL_FIELDS = {name for name, info in Situation.model_fields.items() if "bool" in str(info.annotation)}
+FIELD_NAMES = tuple(Situation.model_fields)
+FREE_TEXT = ("municipality",)
+# C0 and C1 control characters (CR, LF and tab included), DEL, and the Unicode line and paragraph separators
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+NON_FINITE = {"greater_than_equal", "greater_than", "less_than_equal", "less_than", "finite_number"}
+
+
+@lru_cache(maxsize=4096)
+def _suggestion(word: str, choices: tuple[str, ...]) -> str:
+    return did_you_mean(word, choices).replace("did you mean", "bedoelt u")
+
+
+def suggest(word: Any, choices: Iterable[str]) -> str:
+    """' (bedoelt u 'phase'?)' or ''; cached per (word, choices): difflib is the costly part of an error."""
+    return _suggestion(str(word), tuple(choices))
 
 
 def _dutch(error: dict) -> str:
     kind = error["type"]
     ctx = error.get("ctx", {})
     if kind == "extra_forbidden":
-        return f"onbekend veld{did_you_mean(error['loc'][-1], Situation.model_fields)}".replace(
-            "did you mean", "bedoelt u")
+        return f"onbekend veld{suggest(error['loc'][-1], FIELD_NAMES)}"
+    value = error.get("input")
+    if kind in NON_FINITE and isinstance(value, float) and not math.isfinite(value):
+        return "moet een getal zijn"   # NaN and Infinity are not amounts ("mag hoogstens" would mislead)
     if kind in ("literal_error", "enum"):
         return f"onbekende waarde '{error.get('input')}'; kies uit: {ctx.get('expected', '')}".replace(" or ", " of ")
     if kind in ("greater_than_equal", "greater_than"):
@@ -42,31 +76,92 @@ def _dutch(error: dict) -> str:
     return error["msg"]
 
 
+def free_text_problems(data: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """(path, message) for every free-text field of a raw situation that holds control characters."""
+    if not isinstance(data, dict):
+        return []
+    return [(f"{prefix}{name}", "bevat ongeldige tekens") for name in FREE_TEXT
+            if isinstance(data.get(name), str) and CONTROL.search(data[name])]
+
+
+def described(errors: Iterable[dict], *, root: str = "situation", skip: int = 0, dutch=None,
+              known: Optional[list[tuple[str, str]]] = None, total: Optional[int] = None
+              ) -> tuple[list[tuple[str, str]], int]:
+    """The first MAX_ERRORS problems as (field path, Dutch message), and how many more there are.
+
+    `known` problems (found before validation) come first; `total` is the number of pydantic errors
+    when known without building them all (ValidationError.error_count())."""
+    dutch = dutch or _dutch
+    found = list(known or [])[:MAX_ERRORS]
+    more = max(0, len(known or []) - MAX_ERRORS)
+    count = 0
+    for error in errors:
+        count += 1
+        if len(found) >= MAX_ERRORS:
+            if total is None:
+                more += 1
+                continue
+            break
+        loc = [str(part) for part in error["loc"][skip:]]
+        found.append((".".join(loc) or root, dutch(error)))
+    if total is not None:
+        more += max(0, total - count)
+    return found, more
+
+
+def _raise(err: Optional[ValidationError], known: list[tuple[str, str]], root: str = "situation") -> None:
+    errors = err.errors(include_url=False) if err is not None else []
+    found, more = described(errors, root=root, known=known)
+    raise SituationError(found, more=more) from None
+
+
 def parse_situation(data: Any) -> Situation:
-    """Validate a JSON-like situation; raise SituationError listing every problem (path, Dutch message)."""
+    """Validate a JSON-like situation (YAML, CLI); raise SituationError listing the problems (path, Dutch message)."""
+    known = free_text_problems(data)
     try:
-        return Situation.model_validate(data)
+        situation = Situation.model_validate(data)
     except ValidationError as err:
-        problems = []
-        for error in err.errors():
-            path = ".".join(str(p) for p in error["loc"]) or "situation"
-            problems.append((path, _dutch(error)))
-        raise SituationError(problems) from None
+        _raise(err, known)
+    if known:
+        _raise(None, known)
+    return situation
+
+
+def _strict_value(name: str, value: str) -> Any:
+    """A form value as the API would receive it in JSON: a number for a number field when it is written
+    as a JSON number, a boolean for a yes/no field when it is `true` or `false`; anything else stays a
+    string, and strict validation refuses it for a number or yes/no field with the usual message."""
+    if name in NUMBER_FIELDS and JSON_NUMBER.fullmatch(value):
+        number = json.loads(value)
+        return number if math.isfinite(number) else value
+    if name in BOOL_FIELDS and value in ("true", "false"):
+        return value == "true"
+    return value
 
 
 def from_pairs(pairs: Iterable[tuple[str, str]]) -> Situation:
-    """Query-string or form pairs (lists as repeated keys; empty values mean 'unknown')."""
+    """Query-string or form pairs (lists as repeated keys; empty values mean 'unknown'), read with the
+    API's strict rules: the form accepts exactly what POST /api/v1/advice accepts."""
     data: dict[str, Any] = {}
+    known: list[tuple[str, str]] = []
     for key, value in pairs:
         if value == "":
             continue
         if key in LIST_FIELDS:
             data.setdefault(key, []).append(value)
         elif key in data:
-            raise SituationError([(key, "mag maar één keer voorkomen")])
+            if (key, "mag maar één keer voorkomen") not in known:
+                known.append((key, "mag maar één keer voorkomen"))
         else:
-            data[key] = value
-    return parse_situation(data)
+            data[key] = _strict_value(key, value)
+    known += free_text_problems(data)
+    try:
+        situation = Situation.model_validate_json(json.dumps(data), strict=True)
+    except ValidationError as err:
+        _raise(err, known)
+    if known:
+        _raise(None, known)
+    return situation
 
 
 def to_pairs(situation: Situation) -> list[tuple[str, str]]:

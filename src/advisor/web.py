@@ -1,19 +1,25 @@
-"""The Dutch HTML pages: questionnaire, advice, catalogue of instruments, rules, articles and glossary.
+"""The Dutch HTML pages: questionnaire, advice, catalogue of instruments, rules, articles, glossary and
+the accessibility statement.
 
 A thin shell: it reads the query into a Situation, asks the current Advisor, and renders
 templates/. Every page has a JSON twin (the API under /api/v1, or a `.json` route here).
+
+Permalinks use the configured public address (`base_url`, ADVISOR_BASE_URL), never the Host header
+of the request; without one they are relative (`/advies?...`). The Markdown export escapes every
+user value (see `md_escape`).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
 from . import webview as view
 from .articles import article_use, article_uses
@@ -31,11 +37,39 @@ HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
            "Referrer-Policy": "same-origin"}
 
 
-def _md_escape(value: Any) -> Any:
-    """Markdown output is not HTML-escaped (it must stay readable), but raw HTML cannot get in."""
-    if isinstance(value, str):
-        return value.replace("<", "&lt;").replace(">", "&gt;")
-    return "" if value is None else value
+LINE_BREAKS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]+")   # control characters but tab
+MD_SYNTAX = re.compile(r"([\\`*_\[\](){}#+\-!|~])")
+
+
+class MarkdownSafe(str):
+    """Text that is already Markdown (built here from escaped parts): the template prints it as is."""
+
+
+def _md_plain(text: str) -> str:
+    """Every value in the Markdown: no raw HTML, and no line break (so it cannot start a block)."""
+    return LINE_BREAKS.sub(" ", text).replace("<", "&lt;").replace(">", "&gt;")
+
+
+def md_escape(text: Any) -> str:
+    """User text as literal Markdown: it cannot form a link, image, heading, emphasis, code, list, table
+    cell, strike-through or line break (CommonMark backslash escapes; `<` and `>` as entities)."""
+    return MD_SYNTAX.sub(r"\\\1", _md_plain(str(text)))
+
+
+def md_strict(user_texts: Iterable[Optional[str]]) -> bool:
+    """Whether a Markdown export must escape every value: when a free user text (the municipality, which
+    the advice quotes in its texts and answers) holds anything Markdown could read as syntax. Otherwise
+    the KB's own texts stay as readable as they are written (escaping never changes how they render)."""
+    return any(text and MD_SYNTAX.search(_md_plain(text)) for text in user_texts)
+
+
+@pass_context
+def _md_finalize(context, value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, MarkdownSafe) or not isinstance(value, str):
+        return value
+    return md_escape(value) if context.get("md_strict") else _md_plain(value)
 
 
 def _environments() -> tuple[Environment, Environment]:
@@ -44,7 +78,7 @@ def _environments() -> tuple[Environment, Environment]:
     html = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                        trim_blocks=True, lstrip_blocks=True)
     markdown = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefined=StrictUndefined,
-                           finalize=_md_escape, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                           finalize=_md_finalize, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     for env in (html, markdown):
         env.filters["money"] = money
         env.filters["first_upper"] = view.first_upper
@@ -56,16 +90,25 @@ def _environments() -> tuple[Environment, Environment]:
 _ENVS: list[tuple[Environment, Environment]] = []
 
 
-def web_router(service) -> APIRouter:
-    """The HTML pages for `service` (its `.advisor` is read per request: it can be reloaded)."""
+def _kb_notes(service) -> list[str]:
+    """Why the pages may show the last good KB: a failed reload, or one that was not served."""
+    return list(getattr(service, "errors", [])) + list(getattr(service, "warnings", []))
+
+
+def web_router(service, *, base_url: str = "", contact: str = "") -> APIRouter:
+    """The HTML pages for `service` (its `.advisor` is read per request: it can be reloaded).
+
+    `base_url`: the public address for permalinks (never the request's Host header); '' gives relative ones.
+    `contact`: an e-mail address or URL for feedback, on the accessibility statement."""
     html, markdown = _environments()
     router = APIRouter(include_in_schema=False)
     router.mount("/static", StaticFiles(directory=STATIC), name="static")
+    base = base_url.rstrip("/")
 
     def context(request: Request, kb) -> dict[str, Any]:
-        return {"kb": kb, "labels": view.Labels(kb), "path": request.url.path, "base": _base(request),
+        return {"kb": kb, "labels": view.Labels(kb), "path": request.url.path, "base": base,
                 "kind_titles": view.KIND_TITLES, "fit_marks": view.FIT_MARKS,
-                "fit_rows": view.fit_rows, "kb_errors": list(getattr(service, "errors", []))}
+                "fit_rows": view.fit_rows, "kb_errors": _kb_notes(service)}
 
     def page(request: Request, template: str, code: int = 200, kb=None, **values: Any) -> HTMLResponse:
         # one request, one KB: a handler that used an advisor passes its kb, so a reload cannot split them
@@ -76,6 +119,9 @@ def web_router(service) -> APIRouter:
         kb = service.advisor.kb
         questions = {q.field: q for q in kb.questionnaire.questions}
         field_errors, other_errors = view.error_map(errors, questions) if errors else ({}, [])
+        if errors is not None and errors.more:
+            other_errors.append(f"en nog {errors.more} {'fout' if errors.more == 1 else 'fouten'} "
+                                f"(alleen de eerste {len(errors.errors)} staan hier)")
         return page(request, "vragenlijst.html", status, kb=kb,
                     values=view.form_values(request.query_params.multi_items()),
                     field_errors=field_errors, other_errors=other_errors,
@@ -107,7 +153,7 @@ def web_router(service) -> APIRouter:
             situation = situation_of(request)
         except SituationError as err:
             from .problems import invalid_input, problem_response  # the API's error envelope
-            return problem_response(request.url.path, invalid_input(err.errors))
+            return problem_response(request.url.path, invalid_input(err.errors, more=err.more))
         return JSONResponse(service.advisor.advise(situation).model_dump(mode="json"))
 
     @router.get("/advies.md")
@@ -115,15 +161,18 @@ def web_router(service) -> APIRouter:
         try:
             situation = situation_of(request)
         except SituationError as err:
-            text = "# Ongeldige antwoorden\n\n" + "".join(f"- {p}: {m}\n" for p, m in err.errors)
-            return Response(_md_escape(text), status_code=400, media_type="text/markdown; charset=utf-8")
+            text = "# Ongeldige antwoorden\n\n" + "".join(f"- {md_escape(p)}: {md_escape(m)}\n" for p, m in err.errors)
+            if err.more:
+                text += f"- en nog {err.more} {'fout' if err.more == 1 else 'fouten'}\n"
+            return Response(text, status_code=400, media_type="text/markdown; charset=utf-8")
         advisor = service.advisor
         advice = advisor.advise(situation)
         labels = view.Labels(advisor.kb)
         given, _ = view.answers(situation, labels, advisor.kb.questionnaire.questions)
         body = markdown.get_template("advies.md").render(
-            kb=advisor.kb, labels=labels, advice=advice, given=given, permalink=urlencode(to_pairs(situation)),
-            base=_base(request), source=lambda src: source_text(advisor.kb, src), fit_summary=fit_summary)
+            kb=advisor.kb, labels=labels, advice=advice, given=given, online=md_permalink(base, situation),
+            md_strict=md_strict([situation.municipality]),
+            source=lambda src: source_text(advisor.kb, src), fit_summary=fit_summary)
         return Response(body, media_type="text/markdown; charset=utf-8",
                         headers={"Content-Disposition": 'inline; filename="advies.md"'})
 
@@ -143,7 +192,7 @@ def web_router(service) -> APIRouter:
         except SituationError as err:
             return problem_response(request.url.path, invalid_input(err.errors))
         advisor = service.advisor
-        permalink = f"{_base(request)}/advies?{urlencode(to_pairs(situation))}"
+        permalink = f"{base}/advies?{urlencode(to_pairs(situation))}"
         made = advice_document(advisor.advise(situation), advisor.kb, permalink)
         body = to_odt(made) if kind == "odt" else to_docx(made)
         return Response(body, media_type=DOCUMENT_TYPES[kind],
@@ -192,6 +241,12 @@ def web_router(service) -> APIRouter:
         kb = service.advisor.kb
         return page(request, "begrippen.html", kb=kb, terms=sorted(kb.glossary, key=lambda t: t.term.lower()))
 
+    @router.get("/toegankelijkheid", response_class=HTMLResponse)
+    def accessibility(request: Request):
+        mail = contact if "@" in contact and not contact.startswith(("http://", "https://")) else ""
+        link = contact if contact.startswith(("http://", "https://")) else ""
+        return page(request, "toegankelijkheid.html", contact_mail=mail, contact_link=link)
+
     @router.get("/begrippen.json")
     def glossary_json():
         kb = service.advisor.kb
@@ -206,10 +261,14 @@ def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
     kb = service.advisor.kb if service is not None else None
     message = "Deze pagina bestaat niet." if status == 404 else detail
     body = _environments()[0].get_template("fout.html").render(
-        kb=kb, labels=view.Labels(kb) if kb else None, path=request.url.path, base=_base(request),
+        kb=kb, labels=view.Labels(kb) if kb else None, path=request.url.path,
+        base=getattr(request.app.state, "base_url", ""),
         kind_titles=view.KIND_TITLES, kb_errors=[], status=status, message=message)
     return HTMLResponse(body, status_code=status, headers=HEADERS)
 
 
-def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+def md_permalink(base: str, situation) -> MarkdownSafe:
+    """The permalink in Markdown: an autolink to the configured address, or a relative one as code (the
+    query is URL-encoded, so it holds no space, `<`, `>` or backtick)."""
+    path = f"/advies?{urlencode(to_pairs(situation))}"
+    return MarkdownSafe(f"<{base}{path}>" if base else f"`{path}`")
