@@ -138,9 +138,20 @@ def review(rule_id: str = typer.Argument(..., help="The rule a legal advisor app
     typer.echo(f"{path}: rule '{rule_id}' beoordeeld door {by.strip()} op {day:%d-%m-%Y}")
 
 
-def _situation_data(file: Optional[Path], flags: list[str]) -> dict:
-    data: dict = {}
-    if file is not None:
+def _situation(file: Optional[Path], flags: list[str]):
+    """The situation of a file (YAML/JSON) and/or `-s field=value` flags; flags are read exactly as
+    the web form reads its fields (situations.from_pairs), and override the file's answers."""
+    from .situations import from_pairs, parse_situation, to_pairs
+    pairs: list[tuple[str, str]] = []
+    for flag in flags:
+        key, sep, value = flag.partition("=")
+        if not sep:
+            typer.echo(f"--set expects field=value, got '{flag}'", err=True)
+            raise typer.Exit(2)
+        pairs.append((key, value))
+    try:
+        if file is None:
+            return from_pairs(pairs)
         text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
         try:
             data = parse_yaml(text, str(file)).data or {}
@@ -148,17 +159,13 @@ def _situation_data(file: Optional[Path], flags: list[str]) -> dict:
             _fail([str(err.problem)], "1 error")
         if not isinstance(data, dict):
             _fail([f"{file}:1: expected a mapping of situation fields"], "1 error")
-    from .situations import LIST_FIELDS
-    for flag in flags:
-        key, sep, value = flag.partition("=")
-        if not sep:
-            typer.echo(f"--set expects field=value, got '{flag}'", err=True)
-            raise typer.Exit(2)
-        if key in LIST_FIELDS:
-            data.setdefault(key, []).append(value)
-        else:
-            data[key] = value
-    return data
+        situation = parse_situation(data)
+        flagged = {key for key, _ in pairs}
+        return from_pairs([(k, v) for k, v in to_pairs(situation) if k not in flagged] + pairs) if pairs \
+            else situation
+    except SituationError as err:
+        _fail([f"{path}: {message}" for path, message in err.errors],
+              f"{len(err.errors) + getattr(err, 'more', 0)} fout(en) in de situatie")
 
 
 @app.command()
@@ -176,12 +183,7 @@ def advise(
         typer.echo(f"--format {fmt.value} writes a document: give a file with -o", err=True)
         raise typer.Exit(2)
     from .render import advice_text
-    from .situations import parse_situation
-    data = _situation_data(file, set_)
-    try:
-        situation = parse_situation(data)
-    except SituationError as err:
-        _fail([f"{path}: {message}" for path, message in err.errors], f"{len(err.errors)} fout(en) in de situatie")
+    situation = _situation(file, set_)
     advisor = _advisor(kb)
     advice = advisor.advise(situation)
     if fmt in (AdviceFormat.odt, AdviceFormat.docx):

@@ -21,7 +21,7 @@ from .knowledge import KnowledgeBase, load
 from .advice import Advice
 from .models import Situation
 
-DEFAULT_CACHE_SIZE = 4096  # advices kept per Advisor for repeated situations
+DEFAULT_CACHE_SIZE = 1024  # advices kept per Advisor for repeated situations (a rich one costs ~140 KiB)
 DERIVED_MARK = '{"t": "d"}'
 # A fact that matches no rule of a ruleset still leaves state behind in durable_rules' C engine:
 # kept, it fills the state cache (MemoryError); deleted, it corrupts the heap (segfault). These
