@@ -59,6 +59,7 @@ PAGE_TYPES = {
     "artikel met drempels": "/artikelen/eu-2014-24-art4",
     "begrippen": "/begrippen",
     "toegankelijkheidsverklaring": "/toegankelijkheid",
+    "dekking van de regels": "/regels/dekking",
 }
 
 

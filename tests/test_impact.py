@@ -268,3 +268,17 @@ def test_coverage_renderings_escape_kb_text(small_coverage):
     svg = ET.fromstring(coverage_svg(odd))
     assert "A <b> & | C" in {t.text for t in svg.iter(f"{SVG}text")}
     assert "| A <b> & \\| C |" in coverage_markdown(odd)
+
+
+def test_coverage_is_shown_with_the_rules(client, service):
+    page = client.get("/regels").text
+    assert 'href="/regels/dekking"' in page
+    coverage = client.get("/regels/dekking")
+    assert coverage.status_code == 200
+    for instrument in service.advisor.kb.instruments:
+        assert instrument.name in coverage.text
+    assert 'src="/regels/dekking.svg"' in coverage.text and "Regels die nooit vuren" in coverage.text
+    chart = client.get("/regels/dekking.svg")
+    assert chart.headers["content-type"].startswith("image/svg+xml")
+    import xml.etree.ElementTree as ET
+    assert ET.fromstring(chart.text).find("{http://www.w3.org/2000/svg}title") is not None

@@ -12,6 +12,7 @@ user value (see `md_escape`).
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 from typing import Any, Iterable, Optional
 from urllib.parse import urlencode
@@ -93,6 +94,20 @@ _ENVS: list[tuple[Environment, Environment]] = []
 def _kb_notes(service) -> list[str]:
     """Why the pages may show the last good KB: a failed reload, or one that was not served."""
     return list(getattr(service, "errors", [])) + list(getattr(service, "warnings", []))
+
+
+_COVERAGE: dict[str, Any] = {}
+_COVERAGE_LOCK = threading.Lock()
+
+
+def _coverage(advisor):
+    """Coverage over the systematic grid, once per KB version (about two seconds of advices)."""
+    from .impact import coverage
+    with _COVERAGE_LOCK:
+        if advisor.kb.version not in _COVERAGE:
+            _COVERAGE.clear()
+            _COVERAGE[advisor.kb.version] = coverage(advisor)
+        return _COVERAGE[advisor.kb.version]
 
 
 def web_router(service, *, base_url: str = "", contact: str = "") -> APIRouter:
@@ -221,6 +236,17 @@ def web_router(service, *, base_url: str = "", contact: str = "") -> APIRouter:
         from .ruledocs import rule_book
         advisor = service.advisor
         return page(request, "regels.html", kb=advisor.kb, groups=rule_book(advisor))
+
+    @router.get("/regels/dekking", response_class=HTMLResponse)
+    def coverage_page(request: Request):
+        advisor = service.advisor
+        return page(request, "dekking.html", kb=advisor.kb, coverage=_coverage(advisor))
+
+    @router.get("/regels/dekking.svg")
+    def coverage_chart(request: Request):
+        from .impact import coverage_svg
+        return Response(coverage_svg(_coverage(service.advisor)), media_type="image/svg+xml",
+                        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"})
 
     @router.get("/artikelen", response_class=HTMLResponse)
     def articles(request: Request):
