@@ -62,26 +62,39 @@ def main() -> None:
     data = situations(args.n)
     for item in data[:200]:  # warm up
         advisor.advise(Situation.model_validate(item))
-    validate_ms, advise_ms = [], []
+    from advisor.views import compact_json
+    validate_ms, advise_ms, json_ms, compact_ms = [], [], [], []
     clock = time.perf_counter
     for item in data:
         t0 = clock()
         situation = Situation.model_validate(item)
         t1 = clock()
-        advisor.advise(situation)
+        advice = advisor.advise(situation)
         t2 = clock()
+        advice.model_dump_json()
+        t3 = clock()
+        compact_json(advice)
+        t4 = clock()
         validate_ms.append((t1 - t0) * 1000)
         advise_ms.append((t2 - t1) * 1000)
+        json_ms.append((t3 - t1) * 1000)
+        compact_ms.append((t2 - t1 + t4 - t3) * 1000)
     v50, v99 = percentile(validate_ms, 0.5), percentile(validate_ms, 0.99)
     a50, a99 = percentile(advise_ms, 0.5), percentile(advise_ms, 0.99)
     print(f"situations: {args.n}, network rules: {len(advisor.compiled.definitions)}")
     print(f"validate only  p50 {v50:.3f} ms  p99 {v99:.3f} ms")
     print(f"advise         p50 {a50:.3f} ms  p99 {a99:.3f} ms")
     print(f"ratio advise/validate  p50 {a50 / v50:.1f}x  p99 {a99 / v99:.1f}x")
+    j50, c50 = percentile(json_ms, 0.5), percentile(compact_ms, 0.5)
+    print(f"advise + JSON  p50 {j50:.3f} ms (full view), {c50:.3f} ms (compact view); "
+          f"target <= 0.3 ms: {'met' if j50 <= 0.3 else 'MISSED'} (full), {'met' if c50 <= 0.3 else 'MISSED'} (compact)")
     rss_before = rss_kib()
     for item in data:  # a second pass: state per advice must not pile up in the network
         advisor.advise(Situation.model_validate(item))
-    print(f"memory: RSS {rss_before / 1024:.1f} MiB after pass 1, {rss_kib() / 1024:.1f} MiB after pass 2")
+    rss_after = rss_kib()
+    growth = (rss_after - rss_before) / rss_before
+    print(f"memory: RSS {rss_before / 1024:.1f} MiB after pass 1 (warm-up), {rss_after / 1024:.1f} MiB after "
+          f"{2 * args.n} advices: {growth:+.1%} (target <= 10%: {'met' if growth <= 0.10 else 'MISSED'})")
     print(f"targets: p50 <= 1 ms {'met' if a50 <= 1 else 'MISSED'}, p99 <= 3 ms {'met' if a99 <= 3 else 'MISSED'}")
 
 

@@ -53,7 +53,7 @@ from .schemas import (
 )
 from .service import DEFAULT_QUIET, Service
 from .situations import FREE_TEXT, free_text_problems
-from .views import CompactAdvice, CompactBatchAdvice, compact_json
+from .views import CompactAdvice, CompactBatchAdvice, dump_compact
 from .web import error_page, web_router
 
 
@@ -367,7 +367,7 @@ def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
     def one_advice(body: bytes, view: str) -> str:
         situation = validate_json(Situation, body, "situation")
         advisor = service.advisor
-        return advisor.advise_json(situation) if view == "full" else compact_json(advisor.advise(situation))
+        return advisor.advise_json(situation) if view == "full" else dump_compact(advisor.compact(situation))
 
     @router.post("/advice", response_model=Union[Advice, CompactAdvice], tags=["advies"],
                  responses=problems.responses(400, 405, 413, 415, 500),
@@ -388,7 +388,7 @@ def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
         if view == "full":
             advices = [advisor.advise_json(s) for s in batch.situations]
         else:
-            advices = [compact_json(advisor.advise(s)) for s in batch.situations]
+            advices = [dump_compact(advisor.compact(s)) for s in batch.situations]
         return f'{{"kb_version":"{advisor.kb.version}","advices":[' + ",".join(advices) + "]}"
 
     @router.post("/advice/batch", response_model=Union[BatchAdvice, CompactBatchAdvice], tags=["advies"],

@@ -18,7 +18,7 @@ from typing import Iterator, Optional
 
 from .errors import SituationError
 from .situations import LIST_FIELDS, parse_situation
-from .views import compact
+from .views import dump_compact
 
 CHUNK = 200          # lines per work unit sent to a worker
 SUMMARY = ["line", "status", "top1", "score1", "top2", "score2", "top3", "score3", "main_caveat", "problems"]
@@ -77,34 +77,43 @@ def work(lines: list[Line], view: str, out: str, advisor=None) -> list[tuple[boo
     advisor = advisor or _WORKER["advisor"]
     results = []
     for line in lines:
-        problems: list[str] = [line.problem] if line.problem else []
-        advice = None
-        if not problems:
-            try:
-                advice = advisor.advise(parse_situation(line.data))
-            except SituationError as err:
-                problems = [f"{path}: {message}" for path, message in err.errors]
-        results.append((advice is not None, _render(line.number, advice, problems, view, out)))
+        if line.problem:
+            results.append((False, _failed(line.number, [line.problem], out)))
+            continue
+        try:
+            situation = parse_situation(line.data)
+        except SituationError as err:
+            results.append((False, _failed(line.number, [f"{p}: {m}" for p, m in err.errors], out)))
+            continue
+        if out == "csv":
+            results.append((True, _summary(line.number, advisor.advise(situation))))
+        elif view == "compact":   # built directly, without the parts the compact view leaves out
+            results.append((True, f'{{"line":{line.number},"ok":true,"advice":{dump_compact(advisor.compact(situation))}}}'))
+        else:
+            results.append((True, f'{{"line":{line.number},"ok":true,"advice":{advisor.advise_json(situation)}}}'))
     return results
 
 
-def _render(number: int, advice, problems: list[str], view: str, out: str) -> str:
+def _failed(number: int, problems: list[str], out: str) -> str:
     if out == "csv":
-        row = {"line": number, "status": "ok" if advice else "fout", "problems": "; ".join(problems)}
-        if advice:
-            for n, rec in enumerate(advice.recommendations[:3], start=1):
-                row[f"top{n}"], row[f"score{n}"] = rec.instrument, rec.score
-            first = advice.recommendations[0].caveats[:1] if advice.recommendations else ()
-            caveat = first[0] if first else (advice.general_caveats[0] if advice.general_caveats else None)
-            row["main_caveat"] = caveat.text if caveat else ""
-        buffer = io.StringIO()
-        csv.DictWriter(buffer, SUMMARY, lineterminator="\n").writerow(row)
-        return buffer.getvalue().rstrip("\n")
-    if advice is None:
-        return json.dumps({"line": number, "ok": False, "problems": problems}, ensure_ascii=False)
-    body = json.dumps(compact(advice), ensure_ascii=False, separators=(",", ":")) if view == "compact" \
-        else advice.model_dump_json()
-    return f'{{"line":{number},"ok":true,"advice":{body}}}'
+        return _csv_row({"line": number, "status": "fout", "problems": "; ".join(problems)})
+    return json.dumps({"line": number, "ok": False, "problems": problems}, ensure_ascii=False)
+
+
+def _summary(number: int, advice) -> str:
+    row = {"line": number, "status": "ok"}
+    for n, rec in enumerate(advice.recommendations[:3], start=1):
+        row[f"top{n}"], row[f"score{n}"] = rec.instrument, rec.score
+    first = advice.recommendations[0].caveats[:1] if advice.recommendations else ()
+    caveat = first[0] if first else (advice.general_caveats[0] if advice.general_caveats else None)
+    row["main_caveat"] = caveat.text if caveat else ""
+    return _csv_row(row)
+
+
+def _csv_row(row: dict) -> str:
+    buffer = io.StringIO()
+    csv.DictWriter(buffer, SUMMARY, lineterminator="\n").writerow(row)
+    return buffer.getvalue().rstrip("\n")
 
 
 def chunked(lines: Iterator[Line], size: int = CHUNK) -> Iterator[list[Line]]:

@@ -116,6 +116,7 @@ class Advisor:
         # LRU cache. cache_size=0 turns it off (the engine benchmark measures without it).
         self._cached = lru_cache(maxsize=cache_size)(self._advise) if cache_size else self._advise
         self._cached_json = lru_cache(maxsize=cache_size)(self._advise_json) if cache_size else self._advise_json
+        self._cached_compact = lru_cache(maxsize=cache_size)(self._compact) if cache_size else self._compact
         self.compiled: CompiledRuleset = compile_rules(kb)
         self.explainer = Explainer(kb)
         problems = unfireable(kb, self.compiled)
@@ -211,6 +212,15 @@ class Advisor:
 
     def _advise_json(self, situation: Situation, reference_date: dt.date) -> str:
         return self._cached(situation, reference_date).model_dump_json()
+
+    def compact(self, situation: Situation) -> dict:
+        """The compact view (views.compact) for embedders, built without what it leaves out."""
+        return self._cached_compact(situation, situation.reference_date or dt.date.today())
+
+    def _compact(self, situation: Situation, reference_date: dt.date) -> dict:
+        from .views import compact
+        fired = self.fire(situation, reference_date)
+        return compact(self.explainer.build(situation, reference_date, fired, full=False))
 
     def _advise(self, situation: Situation, reference_date: dt.date) -> Advice:
         return self.explainer.build(situation, reference_date, self.fire(situation, reference_date))

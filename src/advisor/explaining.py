@@ -144,7 +144,9 @@ class Explainer:
         return found
 
     def build(self, situation: Situation, reference_date: dt.date,
-              fired: list[tuple[Effect, Optional[dict]]]) -> Advice:
+              fired: list[tuple[Effect, Optional[dict]]], full: bool = True) -> Advice:
+        """The advice. With full=False (the compact view), only what the compact view shows is made:
+        no trace, no fit or why-not for instruments that are not recommended, no next steps."""
         kb = self.kb
         derived_values = {fact["name"]: fact["value"] for _, fact in fired if fact is not None}
         derived = tuple(
@@ -152,15 +154,15 @@ class Explainer:
                 name=fact["name"], value=fact["value"], rule=effect.rule.id,
                 label=effect.derived_label or _fill(effect.rule.derive.label, None, situation, derived_values))
             for effect, fact in fired if fact is not None)
-        trace = tuple(self._firing(order, effect) for order, (effect, _) in enumerate(fired, start=1))
+        trace = tuple(self._firing(order, effect) for order, (effect, _) in enumerate(fired, start=1)) if full else ()
 
         scores = dict.fromkeys(self.order, 0)
         reasons: dict[str, list[Reason]] = {i: [] for i in self.order}
         exclusions: dict[str, list[WhyNot]] = {i: [] for i in self.order}
         caveats: dict[str, list[Caveat]] = {i: [] for i in self.order}
         general: list[Caveat] = []
-        fits: dict[str, list[Fit]] = {i: [] for i in self.order}
-        effect_lists = {"score": reasons, "exclude": exclusions, "caveat": caveats, "fit": fits}
+        fits: dict[str, list[Effect]] = {i: [] for i in self.order}     # made only where shown
+        effect_lists = {"score": reasons, "exclude": exclusions, "caveat": caveats}
         served: dict[str, set[str]] = {i: set() for i in self.order}
         off_topic: set[str] = set()
         # Lex specialis: a rule that fires on an instrument sets aside the rules it supersedes there.
@@ -177,6 +179,10 @@ class Explainer:
                                       review=self.reviews[rule.id]))
                 continue
             target = effect_lists.get(rule.kind)
+            if rule.kind == "fit":
+                for instrument_id in effect.instruments:
+                    fits[instrument_id].append(effect)
+                continue
             if target is None:
                 continue
             for instrument_id in effect.instruments:
@@ -190,7 +196,10 @@ class Explainer:
                     scores[instrument_id] += rule.points
 
         goals = situation.goals
-        fit = {i: self._fit(i, fits[i], reasons[i], situation) for i in self.order}
+
+        def fit_of(i: str) -> tuple[Fit, ...]:
+            made = [self._explanation(effect, i, situation, derived_values) for effect in fits[i]]
+            return self._fit(i, made, reasons[i], situation)
 
         def in_favour(instrument_id: str) -> list[Reason]:
             return [r for r in reasons[instrument_id] if r.points > 0]
@@ -202,10 +211,11 @@ class Explainer:
         candidates.sort(key=lambda i: (-scores[i], -len(in_favour(i)), self.order[i]))
         recommendations = []
         for rank, i in enumerate(candidates, start=1):
-            on = tuple(caveats[i]) + tuple(shortfall_caveats(fit[i], self.reviews))
-            steps = self.steps.steps(kb.instrument(i), situation, derived_values, on) if rank <= TOP else ()
+            fit = fit_of(i)
+            on = tuple(caveats[i]) + tuple(shortfall_caveats(fit, self.reviews))
+            steps = self.steps.steps(kb.instrument(i), situation, derived_values, on) if rank <= TOP and full else ()
             recommendations.append(Recommendation(
-                instrument=i, name=self.names[i], rank=rank, score=scores[i], serves=serves[i], fit=fit[i],
+                instrument=i, name=self.names[i], rank=rank, score=scores[i], serves=serves[i], fit=fit,
                 caveats=on, next_steps=steps, reasons=tuple(sorted(reasons[i], key=lambda r: -r.points))))
         recommendations = tuple(recommendations)
         chosen = set(candidates)
@@ -213,12 +223,12 @@ class Explainer:
         for i in self.order:
             if i in chosen:
                 continue
-            why = list(exclusions[i]) or self._why_not(reasons[i], scores[i], goals, served[i] & set(goals),
-                                                       i in off_topic)
+            why = (list(exclusions[i]) or self._why_not(reasons[i], scores[i], goals, served[i] & set(goals),
+                                                        i in off_topic)) if full else []
             not_recommended.append(NotRecommended(
                 instrument=i, name=self.names[i], score=scores[i], excluded=bool(exclusions[i]),
-                serves=tuple(g for g in goals if g in served[i]), why_not=tuple(why), caveats=tuple(caveats[i]),
-                fit=fit[i]))
+                serves=tuple(g for g in goals if g in served[i]), why_not=tuple(why),
+                caveats=tuple(caveats[i]) if full else (), fit=fit_of(i) if full else ()))
         not_recommended.sort(key=lambda n: (n.excluded, -n.score, self.order[n.instrument]))
         return Advice(
             kb_version=kb.version, situation=situation, reference_date=reference_date, derived=derived,

@@ -101,5 +101,9 @@ def compact(advice: Advice) -> dict[str, Any]:
     }
 
 
+def dump_compact(view: dict[str, Any]) -> str:
+    return json.dumps(view, ensure_ascii=False, separators=(",", ":"))
+
+
 def compact_json(advice: Advice) -> str:
-    return json.dumps(compact(advice), ensure_ascii=False, separators=(",", ":"))
+    return dump_compact(compact(advice))
