@@ -62,7 +62,7 @@ def main() -> None:
     data = situations(args.n)
     for item in data[:200]:  # warm up
         advisor.advise(Situation.model_validate(item))
-    from advisor.views import compact_json
+    from advisor.views import dump_compact
     validate_ms, advise_ms, json_ms, compact_ms = [], [], [], []
     clock = time.perf_counter
     for item in data:
@@ -73,12 +73,12 @@ def main() -> None:
         t2 = clock()
         advice.model_dump_json()
         t3 = clock()
-        compact_json(advice)
+        dump_compact(advisor.compact(situation))   # the compact view is built on its own, not from `advice`
         t4 = clock()
         validate_ms.append((t1 - t0) * 1000)
         advise_ms.append((t2 - t1) * 1000)
         json_ms.append((t3 - t1) * 1000)
-        compact_ms.append((t2 - t1 + t4 - t3) * 1000)
+        compact_ms.append((t4 - t3) * 1000)
     v50, v99 = percentile(validate_ms, 0.5), percentile(validate_ms, 0.99)
     a50, a99 = percentile(advise_ms, 0.5), percentile(advise_ms, 0.99)
     print(f"situations: {args.n}, network rules: {len(advisor.compiled.definitions)}")

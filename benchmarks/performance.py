@@ -1,0 +1,92 @@
+"""Run every benchmark side by side and write docs/PERFORMANCE.md with the machine it ran on.
+
+    python3 benchmarks/performance.py [--quick]
+
+Each benchmark prints its own baseline from the same run (validation alone, the no-op endpoint,
+the shipped KB), so the ratios hold on a noisy machine; targets say met or MISSED. Takes about
+five minutes (--quick: about one). Never a unit test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown")
+    memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), "0")
+    return (f"{os.cpu_count()} cores ({cpu}), {int(memory) / 2**20:.0f} GiB, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}")
+
+
+def run(*args: str) -> str:
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, *args], cwd=HERE, capture_output=True, text=True)
+    output = (done.stdout + done.stderr).strip()
+    return f"$ python3 benchmarks/{' '.join(args)}   # {time.perf_counter() - started:.0f} s\n{output}"
+
+
+def batch(count: int) -> str:
+    from advisor.vocab import Budget, Goal, Phase, Role, SituationTheme, Supplier, values
+    rng = random.Random(7)
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "situaties.jsonl"
+        with source.open("w", encoding="utf-8") as out:
+            for _ in range(count):
+                data = {"phase": rng.choice(values(Phase)), "role": rng.choice(values(Role)),
+                        "goals": rng.sample(values(Goal), rng.randint(0, 2)),
+                        "themes": rng.sample(values(SituationTheme), rng.randint(0, 2)),
+                        "supplier": rng.choice(values(Supplier)), "budget_opdrachtgever": rng.choice(values(Budget))}
+                out.write(json.dumps(data) + "\n")
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "advisor", "batch", str(source), "--view", "compact",
+                               "--workers", "2", "--no-progress", "-o", str(Path(tmp) / "uit.jsonl")],
+                              capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+    verdict = "met" if seconds <= 60 else "MISSED"
+    return (f"$ advisor batch situaties.jsonl --view compact --workers 2   # {count:,} generated situations\n"
+            f"{done.stderr.strip()}\n{seconds:.1f} s (target for 100,000: <= 60 s: {verdict})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller runs, for a first look")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "PERFORMANCE.md")
+    args = parser.parse_args()
+    quick = args.quick
+    sections = [
+        ("Engine: one advice, cold (no advice cache), against validating the situation alone",
+         run("engine_bench.py", "--n", "5000" if quick else "50000")),
+        ("API: requests per second against the no-op endpoint, one uvicorn worker",
+         run("api_bench.py", "--seconds", "2" if quick else "5")),
+        ("Batch: a portfolio through `advisor batch`", batch(10_000 if quick else 100_000)),
+        ("Scale: synthetic KBs", run("scale_bench.py", "--n", "50" if quick else "200",
+                                     *(["--sizes", "16x50,100x200"] if quick else []))),
+        ("Memory over KB reloads", run("reload_memory.py", "--reloads", "30" if quick else "100")),
+    ]
+    text = [f"# Performance\n\nWritten by `python3 benchmarks/performance.py` on {dt.date.today():%Y-%m-%d}"
+            f"{' (--quick)' if quick else ''}.\nMachine: {machine()}.\n\nEvery benchmark measures its own "
+            "baseline in the same run; compare the ratios, not the absolute numbers, across machines.\n"]
+    for title, body in sections:
+        text.append(f"## {title}\n\n```\n{body}\n```\n")
+    args.out.write_text("\n".join(text), encoding="utf-8")
+    print(f"{args.out}: written")
+
+
+if __name__ == "__main__":
+    main()
