@@ -24,9 +24,10 @@ from engine_bench import situations
 from advisor.engine import Advisor
 from advisor.knowledge import load
 from advisor.models import Situation
-from advisor.vocab import COST_ORDER, Level, MeasuredBy, Phase, values
+from advisor.vocab import Level, MeasuredBy, Phase, values
 
 ROOT = Path(__file__).resolve().parents[1]
+PRICED = ("X", "€", "€€", "€€€", "€€€€")   # the cost marks with a price (vocab.Cost also has onbekend, n.v.t.)
 
 
 def synthetic(kb, instruments: int, rules: int, seed: int = 7):
@@ -40,7 +41,7 @@ def synthetic(kb, instruments: int, rules: int, seed: int = 7):
             "phases": phases, "phases_figure2": phases, "phases_appendix": phases,
             "levels": tuple(rng.sample(values(Level), rng.randint(1, 3))),
             "measured_by": (rng.choice(values(MeasuredBy)),),
-            "cost": base.cost.model_copy(update={"opdrachtgever": rng.choice(list(COST_ORDER))}),
+            "cost": base.cost.model_copy(update={"opdrachtgever": rng.choice(PRICED)}),
         }))
     extra = []
     while len(kb.rules) + len(extra) < rules:

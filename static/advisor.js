@@ -1,8 +1,9 @@
 // Progressive enhancement for the questionnaire: hide questions that do not apply to the answers
 // given so far. Without this script every question is shown and the form works the same.
-// Conditions come from knowledge/questions.yaml (`show_if`), normalised by the server (no `not`),
-// and are evaluated like advisor/conditions.py: an unknown answer makes a condition unknown, and
-// a question is only hidden when its condition is known to be false.
+// Conditions come from knowledge/questions.yaml (`show_if`), normalised by the server (no `not`; each
+// leaf with its operator's test from advisor/operators.py), and are evaluated like advisor/conditions.py:
+// an unknown answer makes a condition unknown, and a question is only hidden when its condition is
+// known to be false.
 (function () {
   "use strict";
 
@@ -29,8 +30,32 @@
 
   function unknown(value) { return value === undefined || value === null; }
 
+  // The relations an operator's test is built from (advisor/operators.py, RELATIONS). The operators
+  // themselves are not named here: every condition leaf carries its operator's `test` as data.
+  var RELATIONS = {
+    eq: function (a, b) { return a === b; },
+    "in": function (item, values) { return values.indexOf(item) >= 0; },
+    ge: function (a, b) { return a >= b; },
+    le: function (a, b) { return a <= b; },
+    gt: function (a, b) { return a > b; },
+    lt: function (a, b) { return a < b; }
+  };
+
+  // As operators.holds: relation(left, right), over each element of left with `each`, then `negate`.
+  function holds(test, actual, want) {
+    var left = test.left === "actual" ? actual : want;
+    var right = test.left === "actual" ? want : actual;
+    var relation = RELATIONS[test.relation];
+    var result;
+    if (!relation) { return null; }
+    if (test.each === "any") { result = left.some(function (item) { return relation(item, right); }); }
+    else if (test.each === "all") { result = left.every(function (item) { return relation(item, right); }); }
+    else { result = relation(left, right); }
+    return test.negate ? !result : result;
+  }
+
   function evaluate(cond, values) {
-    var results, i;
+    var results;
     if (cond.op === "all" || cond.op === "any") {
       results = cond.items.map(function (item) { return evaluate(item, values); });
       if (cond.op === "all") {
@@ -39,30 +64,10 @@
       return results.indexOf(true) >= 0 ? true : (results.indexOf(null) >= 0 ? null : false);
     }
     var actual = values[cond.field];
-    var isList = Array.isArray(actual);
-    if (cond.op === "exists") {
-      return (!unknown(actual) && !(isList && actual.length === 0)) === cond.value;
-    }
-    if (unknown(actual) || (isList && actual.length === 0)) { return null; }
-    var want = cond.value;
-    var has = function (v) { return actual.indexOf(v) >= 0; };
-    switch (cond.op) {
-      case "equals": return actual === want;
-      case "not_equals": return actual !== want;
-      case "in": return want.indexOf(actual) >= 0;
-      case "not_in": return want.indexOf(actual) < 0;
-      case "contains": return has(want);
-      case "contains_any": for (i = 0; i < want.length; i++) { if (has(want[i])) { return true; } } return false;
-      case "contains_all": for (i = 0; i < want.length; i++) { if (!has(want[i])) { return false; } } return true;
-      case "contains_none": for (i = 0; i < want.length; i++) { if (has(want[i])) { return false; } } return true;
-      case "within": for (i = 0; i < actual.length; i++) { if (want.indexOf(actual[i]) < 0) { return false; } } return true;
-      case "not_within": for (i = 0; i < actual.length; i++) { if (want.indexOf(actual[i]) < 0) { return true; } } return false;
-      case "gte": return actual >= want;
-      case "lte": return actual <= want;
-      case "gt": return actual > want;
-      case "lt": return actual < want;
-      default: return null;
-    }
+    var known = !unknown(actual) && !(Array.isArray(actual) && actual.length === 0);
+    if (cond.test.relation === "known") { return known === cond.value; }
+    if (!known) { return null; }
+    return holds(cond.test, actual, cond.value);
   }
 
   function update(form, questions) {

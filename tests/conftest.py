@@ -37,7 +37,7 @@ def client(service):
     """A TestClient on the whole app (API and web pages)."""
     from fastapi.testclient import TestClient
 
-    from advisor.api import create_app
+    from advisor.app import create_app
     return TestClient(create_app(service=service), raise_server_exceptions=False)
 
 

@@ -120,9 +120,13 @@ def test_advice_equals_the_engine(client, service):
     assert ok(client.post("/api/v1/advice", json=EXAMPLE)) == expected
 
 
-def test_empty_situation_is_valid(client):
+def test_empty_situation_is_valid(client, service):
     body = ok(client.post("/api/v1/advice", json={}))
-    assert body["recommendations"] or body["not_recommended"]
+    # nothing known, nothing filtered: no recommendation, and every instrument explained, none excluded
+    assert body["recommendations"] == [] and body["unmet_goals"] == []
+    assert sorted(n["instrument"] for n in body["not_recommended"]) == sorted(i.id for i in service.advisor.kb.instruments)
+    assert not any(n["excluded"] for n in body["not_recommended"])
+    assert all(n["why_not"] for n in body["not_recommended"])
 
 
 def test_batch_keeps_the_order(client):
@@ -147,7 +151,7 @@ def test_openapi_document(client):
         ("ping", "get"), ("health", "get"), ("instruments", "get"), ("instruments/{instrument_id}", "get"),
         ("rules", "get"), ("rules/{rule_id}", "get"), ("articles", "get"), ("articles/{article_id}", "get"),
         ("questions", "get"), ("thresholds", "get"), ("advice", "post"), ("advice/batch", "post")]}
-    for path, item in doc["paths"].items():
+    for item in doc["paths"].values():
         for method, operation in item.items():
             assert "422" not in operation["responses"]
             assert operation["responses"]["500"]["content"]["application/problem+json"]

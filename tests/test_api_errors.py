@@ -6,7 +6,7 @@ import json
 
 from fastapi.testclient import TestClient
 
-from advisor.api import create_app
+from advisor.app import create_app
 from advisor.service import Service
 from conftest import ROOT
 

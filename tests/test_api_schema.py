@@ -6,7 +6,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from advisor.api import create_app
+from advisor.app import create_app
 from conftest import ROOT
 
 app = create_app(ROOT)

@@ -4,10 +4,14 @@ import json
 import random
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 
-
+from advisor.engine import rule_name
 from advisor.models import Situation
 from advisor.vocab import Goal, Level, Phase, Province, SituationTheme, values
+
+
+SID_NOT_FOUND = "error code: 309"   # durable_rules' ERR_SID_NOT_FOUND (rules.h): the state is gone
 
 
 def random_situations(n, seed=7):
@@ -78,11 +82,8 @@ def test_state_is_removed_after_each_advice(uncached_advisor):
     last = str(next(ENGINE.sids) - 1)
     assert len(advisor.ruleset_names) > 1   # the network is split to fit the C engine's buffers
     for name in advisor.ruleset_names:
-        try:
-            facts = advisor._host.get_ruleset(name).get_facts(last)
-        except Exception:
-            facts = []
-        assert facts == [], name
+        with ENGINE.lock, pytest.raises(Exception, match=SID_NOT_FOUND):
+            advisor._host.get_ruleset(name).get_facts(last)
 
 
 def test_concurrent_advices_equal_sequential(uncached_advisor):
@@ -97,3 +98,61 @@ def test_cache_returns_the_same_advice(advisor, uncached_advisor):
     situation = Situation(phase="uitvoering", goals=("sr_monitoren",), reference_date="2026-02-02")
     assert advisor.advise(situation) is advisor.advise(situation)
     assert advisor.advise(situation) == uncached_advisor.advise(situation)
+
+
+def test_rule_name_is_read_from_the_action_message_as_json():
+    assert rule_name('{"fase-past-niet#2":{"m":{"t": "s", "phase": "uitvoering"}}}') == "fase-past-niet#2"
+    assert rule_name('{"a\\"b\\u00e9":{"m":{}}}') == 'a"b\u00e9'   # escapes decoded, not cut at the first quote
+    assert rule_name('{"x" : {}}') == "x"
+    for broken in ('["x"]', '{"x"', '{"x', '{"x\\q": 1}', '{"x", "y"}', ""):
+        with pytest.raises(ValueError, match="unexpected action message"):
+            rule_name(broken)
+
+
+# One row of the operator table, two columns: the durable_rules pattern the compiler makes of it and the
+# Python evaluation must agree. Each operator becomes a general caveat in a copy of the KB; the network
+# must fire it exactly where conditions.evaluate says its `when` holds (unknown answers included).
+OPERATOR_RULES = {
+    "equals": {"phase": "aanbesteding"}, "not_equals": {"phase": {"not_equals": "aanbesteding"}},
+    "in": {"phase": {"in": ["voorbereiding", "uitvoering"]}}, "not_in": {"phase": {"not_in": ["voorbereiding"]}},
+    "contains": {"goals": {"contains": "sr_monitoren"}},
+    "contains_any": {"goals": {"contains_any": ["sr_monitoren", "sr_waarderen"]}},
+    "contains_all": {"goals": {"contains_all": ["sr_monitoren", "sr_waarderen"]}},
+    "contains_none": {"goals": {"contains_none": ["sr_monitoren"]}},
+    "within": {"goals": {"within": ["sr_monitoren", "sr_waarderen"]}},
+    "not_within": {"goals": {"not_within": ["sr_monitoren", "sr_waarderen"]}},
+    "gte": {"contract_value_eur": {"gte": 100000}}, "lte": {"contract_value_eur": {"lte": 100000}},
+    "gt": {"contract_value_eur": {"gt": 100000}}, "lt": {"contract_value_eur": {"lt": 100000}},
+    "exists": {"municipality": {"exists": True}}, "not-exists": {"banenafspraak": {"exists": False}},
+    "bool": {"banenafspraak": True}, "not": {"not": {"goals": {"contains": "sr_monitoren"}}},
+}
+
+
+def test_every_operator_compiles_to_what_it_evaluates_to(tmp_path):
+    import itertools
+
+    from advisor import conditions as cnd
+    from advisor.engine import Advisor
+    from advisor.knowledge import load
+    from advisor.operators import OPERATORS
+    from kbcopy import copy_kb
+
+    assert set(OPERATORS) <= set(OPERATOR_RULES)
+    root = copy_kb(tmp_path)
+    rules = [{"id": f"op-{name.replace('_', '-')}", "kind": "caveat", "general": True, "title": name, "when": when,
+              "text": "x", "rationale": "x", "source": {"page": 1}} for name, when in OPERATOR_RULES.items()]
+    (root / "rules" / "zz_operators.yaml").write_text(json.dumps(rules), encoding="utf-8")
+    advisor = Advisor(load(root), cache_size=0)
+    answers = itertools.product([None, "aanbesteding", "uitvoering"],
+                                [(), ("sr_monitoren",), ("sr_monitoren", "sr_waarderen"), ("impact_meten",)],
+                                [None, 50000, 100000, 200000], [None, True, False], [None, "Zwolle"])
+    checked = 0
+    for phase, goals, value, banen, town in answers:
+        situation = Situation(phase=phase, goals=goals, contract_value_eur=value, banenafspraak=banen,
+                              municipality=town, reference_date="2026-03-01")
+        fired = {f.rule for f in advisor.advise(situation).trace}
+        for rule in rules:
+            holds = cnd.evaluate(cnd.parse(rule["when"]), lambda field, s=situation: getattr(s, field))
+            assert (rule["id"] in fired) == (holds is True), (rule["id"], situation)
+            checked += holds is True
+    assert checked > 500

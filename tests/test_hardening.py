@@ -21,7 +21,9 @@ from fastapi.testclient import TestClient
 from kbcopy import ROOT, copy_kb, edit
 
 from advisor import situations
-from advisor.api import EXAMPLE_TENDER, check_base_url, configure_logging, create_app
+from advisor.api import EXAMPLE_TENDER
+from advisor.app import configure_logging, create_app
+from advisor.settings import check_base_url
 from advisor.errors import MAX_ERRORS, SituationError
 from advisor.service import Service
 from advisor.situations import from_pairs, parse_situation

@@ -142,3 +142,51 @@ def test_a_scenario_must_check_something(tmp_path):
         "- name: Niets\n  source: {page: 16}\n  situation: {phase: aanbesteding}\n  expect: {}\n", encoding="utf-8")
     assert any(e.startswith(f"{root}/knowledge/scenarios/leeg.yaml:4: scenario 'Niets': ") and "is empty" in e
                for e in errors_of(root))
+
+
+# ---------------------------------------------------------------- rules are typed by kind (models.Rule)
+
+def test_a_misspelt_kind_points_at_its_line_and_names_the_kinds(tmp_path):
+    root = copy_kb(tmp_path)
+    path = root / "rules/fit.yaml"
+    line = edit(path, "- id: fase-past-niet\n  kind: exclude", "- id: fase-past-niet\n  kind: exclud") + 1
+    assert f"{path}:{line}: rule 'fase-past-niet': 'kind': unknown value 'exclud' (did you mean 'exclude'?); " \
+           "expected one of: derive, score, exclude, caveat, fit" in errors_of(root)
+
+
+def test_a_rule_without_kind_says_so_at_the_rule(tmp_path):
+    root = copy_kb(tmp_path)
+    path = root / "rules/fit.yaml"
+    line = edit(path, "- id: fase-past-niet\n  kind: exclude\n", "- id: fase-past-niet\n")
+    assert f"{path}:{line}: rule 'fase-past-niet': missing required field 'kind'" in errors_of(root)
+
+
+def test_a_field_of_another_kind_names_the_kind_it_belongs_to_at_its_line(tmp_path):
+    root = copy_kb(tmp_path)
+    path = root / "rules/fit.yaml"
+    line = edit(path, "  title: Instrument past niet in deze fase\n",
+                "  title: Instrument past niet in deze fase\n  points: 10\n  verdict: deels\n") + 1
+    errors = errors_of(root)
+    assert f"{path}:{line}: rule 'fase-past-niet': field 'points' is not allowed when kind is 'exclude' " \
+           "(only when it is 'score')" in errors
+    assert f"{path}:{line + 1}: rule 'fase-past-niet': field 'verdict' is not allowed when kind is 'exclude' " \
+           "(only when it is 'fit')" in errors
+
+
+def test_each_kind_keeps_its_own_checks(tmp_path):
+    root = copy_kb(tmp_path)
+    path = root / "rules/goals.yaml"
+    edit(path, "  points: 40\n  serves: [sr_monitoren]", "  points: -40\n  serves: [sr_monitoren]")
+    text = path.read_text(encoding="utf-8")
+    rule_line = text[:text.index("- id: sr-monitoren\n")].count("\n") + 1
+    assert f"{path}:{rule_line}: rule 'sr-monitoren': 'serves' belongs on a 'score' rule with positive 'points'" \
+        in errors_of(root)
+
+
+def test_an_empty_check_in_a_scenario_is_an_error(tmp_path):
+    root = copy_kb(tmp_path)
+    (root / "knowledge" / "scenarios" / "leeg.yaml").write_text(
+        "- name: Niets uitgesloten\n  source: {page: 16}\n  situation: {phase: aanbesteding}\n"
+        "  expect: {first: pso, excluded: {}}\n", encoding="utf-8")
+    assert f"{root}/knowledge/scenarios/leeg.yaml:4: scenario 'Niets uitgesloten': 'expect': 'excluded' is empty and " \
+           "checks nothing: name what it must check, or drop it" in errors_of(root)

@@ -9,7 +9,7 @@ import time
 from fastapi.testclient import TestClient
 from kbcopy import copy_kb, edit
 
-from advisor.api import create_app
+from advisor.app import create_app
 from advisor.service import Service
 
 RULE = "thema-arbeidsparticipatie"

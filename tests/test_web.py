@@ -261,7 +261,14 @@ def test_markdown_export(client, service):
         assert heading in text
     assert "<b>" not in text and "&lt;b&gt;Utrecht" in text
     assert "\nOnline: `/advies?" in text   # a relative permalink: never the Host header
-    assert "thema's" in text or "'" in text  # readable text, not HTML entities
+    # readable text, not HTML entities: what the advice quotes stays quoted as it is written
+    advice = service.advisor.advise(from_pairs(TENDER + [("municipality", "<b>Utrecht</b>")]))
+    said = [w.text for n in advice.not_recommended for w in n.why_not] + \
+        [c.text for r in advice.recommendations for c in r.caveats] + [c.text for c in advice.general_caveats]
+    quoted = [t for t in said if "'" in t]
+    assert quoted, "the advice quotes nothing: this check would see no apostrophe"
+    assert all(t.replace("<", "&lt;").replace(">", "&gt;") in text for t in quoted)
+    assert not any(entity in text for entity in ("&#39;", "&#x27;", "&quot;", "&amp;"))
     assert client.get("/advies.md?phase=x").status_code == 400
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Optional
 
-from .models import RuleKind, Situation, Source, Strict
+from .models import Situation, Source, Strict
+from .rule_models import RuleKind
 from .vocab import Goal, Verdict
 
 

@@ -21,40 +21,32 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import logging
-import os
 import re
 import threading
 import time
-from contextlib import asynccontextmanager
-from pathlib import Path
-from typing import Any, Callable, Literal, Optional, Sequence, Union
-from urllib.parse import urlsplit
+from typing import Any, Literal, Optional, Union
+from collections.abc import Callable
 
 import anyio
-from fastapi import APIRouter, FastAPI, Query, Request
-from fastapi.middleware.cors import CORSMiddleware
-from fastapi.openapi.utils import get_openapi
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
-from starlette.middleware import Middleware
 from starlette.responses import Response
 
 from . import problems
-from .articles import article_use, article_uses
 from .advice import Advice
+from .articles import article_use, article_uses
 from .models import Situation
-from .problems import API_VERSION, ApiHeaders, ApiProblem, invalid_input, pydantic_errors
-from .engine import DEFAULT_CACHE_SIZE
-from .errors import KnowledgeBaseError
+from .openapi import body_schema
+from .problems import ApiProblem, invalid_input, pydantic_errors
 from .schemas import (
     MAX_BATCH, ArticleList, ArticleOut, BatchAdvice, BatchRequest, Health, InstrumentList, InstrumentOut, Pong,
     QuestionnaireOut, RuleList, RuleOut, ThresholdList, article_out, article_summary, instrument_out, rule_out,
 )
-from .service import DEFAULT_QUIET, Service
-from .situations import FREE_TEXT, free_text_problems
+from .service import Service
+from .settings import BATCH_CONCURRENCY, BATCH_WAIT
+from .situations import free_text_problems
 from .views import CompactAdvice, CompactBatchAdvice, dump_compact
-from .web import error_page, web_router
 
 
 PREFIX = "/api/v1"
@@ -63,22 +55,20 @@ ADVICE_BODY_LIMIT = 64 * 1024
 BATCH_BODY_LIMIT = 1024 * 1024
 KB_CACHE_CONTROL = "public, no-cache"
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-BATCH_CONCURRENCY = 2      # batches worked on at once per process
-BATCH_WAIT = 1.0           # seconds a further batch waits for a free slot before a 503
 RETRY_AFTER = 2            # seconds, in the 503's Retry-After
 # A single advice with a body up to this size is validated and advised on the event loop: its work is
 # bounded (a cold advice 1-2 ms; 4 KiB of invalid keys under 1.3 ms with 50 problems described), and
 # the hop to a worker thread cost a third of the requests/s (benchmarks/api_bench.py, warm cache: 4,950
 # -> 3,240 req/s). Larger bodies (up to 64 KiB) and every batch run in a worker thread.
 INLINE_BODY = 4 * 1024
-FREE_TEXT_PATTERN = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$"   # situations.CONTROL, as JSON Schema
 View = Literal["full", "compact"]
 VIEW_DESCRIPTION = ("`full` (standaard): het hele advies met trace, passendheid, stappen en waarom-niet. "
                     "`compact`: per aanbevolen instrument rang, score, gediende doelen, redenen (tekst, punten, "
                     "pagina) en kanttekeningen (tekst, pagina, artikelen), plus onvervulde doelen en algemene "
                     "kanttekeningen; meestal 1-3 KB.")
 
-log = logging.getLogger("advisor.api")
+# Models the API reads (or answers) without FastAPI knowing them: published in the OpenAPI by openapi.document.
+DOCUMENTED_MODELS = (problems.Problem, Situation, BatchRequest)
 
 EXAMPLE_SITUATION = {"phase": "uitvoering", "goals": ["sr_monitoren"], "province": "groningen"}
 EXAMPLE_TENDER = {"phase": "aanbesteding", "role": "inkoper", "themes": ["arbeidsparticipatie"],
@@ -241,13 +231,6 @@ def json_response(content: bytes | str, status: int = 200) -> Response:
                     headers={"Cache-Control": "no-store"})
 
 
-def request_body(schema: str, examples: dict[str, dict]) -> dict:
-    return {"requestBody": {"required": True, "content": {"application/json": {
-        "schema": {"$ref": f"#/components/schemas/{schema}"},
-        "examples": {name: {"summary": name.replace("_", " "), "value": value} for name, value in examples.items()},
-    }}}}
-
-
 class Rendered:
     """Serialized KB documents, rebuilt when the KB version changes (the KB is immutable per version)."""
 
@@ -268,7 +251,8 @@ class Rendered:
 
 def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
                batch_limit: int = BATCH_BODY_LIMIT, batch_gate: Optional[BatchGate] = None) -> APIRouter:
-    router = APIRouter(prefix=PREFIX, redirect_slashes=False)
+    # operationId = the handler's name ('advice', 'advice_batch'): what a generated client calls its functions
+    router = APIRouter(prefix=PREFIX, redirect_slashes=False, generate_unique_id_function=lambda route: route.name)
     gate = batch_gate or BatchGate()
     rendered = Rendered()
     cached = problems.responses(304, 400, 404, 405, 500)
@@ -371,8 +355,8 @@ def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
 
     @router.post("/advice", response_model=Union[Advice, CompactAdvice], tags=["advies"],
                  responses=problems.responses(400, 405, 413, 415, 500),
-                 openapi_extra=request_body("Situation", {"uitvoering_groningen": EXAMPLE_SITUATION,
-                                                          "europese_aanbesteding": EXAMPLE_TENDER}),
+                 openapi_extra=body_schema(Situation, {"uitvoering_groningen": EXAMPLE_SITUATION,
+                                                       "europese_aanbesteding": EXAMPLE_TENDER}),
                  summary="Een situatie in, een gerangschikt en uitgelegd advies uit",
                  description=f"Body hoogstens {advice_limit // 1024} KiB. Elk veld is optioneel. Het antwoord is "
                              "een `Advice`, of met `?view=compact` een `CompactAdvice`.")
@@ -393,7 +377,7 @@ def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
 
     @router.post("/advice/batch", response_model=Union[BatchAdvice, CompactBatchAdvice], tags=["advies"],
                  responses=problems.responses(400, 405, 413, 415, 500, 503),
-                 openapi_extra=request_body("BatchRequest", {"twee_situaties": {
+                 openapi_extra=body_schema(BatchRequest, {"twee_situaties": {
                      "situations": [EXAMPLE_SITUATION, EXAMPLE_TENDER]}}),
                  summary=f"Tot {MAX_BATCH} situaties in, de adviezen in dezelfde volgorde uit",
                  description=f"Body hoogstens {batch_limit // 1024} KiB (anders 413), hoogstens {MAX_BATCH} "
@@ -412,160 +396,3 @@ def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
             gate.leave()
 
     return router
-
-
-# ---------------------------------------------------------------- the app
-
-def check_base_url(base_url: str) -> str:
-    """The configured public address ('https://keuzehulp.example.nl'), without a trailing slash; '' if none."""
-    base_url = (base_url or "").strip().rstrip("/")
-    if not base_url:
-        return ""
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment \
-            or re.search(r"[\s<>\"'`\\]", base_url):
-        raise ValueError(f"ADVISOR_BASE_URL must be an http(s) address such as https://keuzehulp.example.nl, "
-                         f"not {base_url!r}")
-    return base_url
-
-
-def create_app(root: Optional[Path] = None, *, service: Optional[Service] = None, cors_origins: Sequence[str] = (),
-               watch: bool = False, max_body_bytes: int = ADVICE_BODY_LIMIT,
-               max_batch_bytes: int = BATCH_BODY_LIMIT, base_url: str = "", contact: str = "",
-               batch_concurrency: int = BATCH_CONCURRENCY, batch_wait: float = BATCH_WAIT) -> FastAPI:
-    """The whole app. `base_url` is the public address used in permalinks (never the Host header; without
-    it permalinks are relative); `contact` is shown on /toegankelijkheid (an e-mail address or URL)."""
-    service = service or Service(root)
-    base_url = check_base_url(base_url)
-    gate = BatchGate(batch_concurrency, batch_wait)
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI):
-        if watch:
-            service.watch()
-        yield
-        if watch:
-            service.stop()
-
-    middleware = [Middleware(ApiHeaders, openapi_path=OPENAPI_PATH)]
-    if cors_origins:
-        middleware.append(Middleware(CORSMiddleware, allow_origins=list(cors_origins),
-                                     allow_methods=["GET", "POST", "OPTIONS"],
-                                     allow_headers=["Content-Type", "If-None-Match", "Accept"],
-                                     expose_headers=["API-Version", "ETag"], max_age=3600))
-    app = FastAPI(title="advisor API", version=API_VERSION, openapi_url=OPENAPI_PATH, docs_url=None,
-                  redoc_url=None, redirect_slashes=False, middleware=middleware, lifespan=lifespan,
-                  description=(__doc__ or "").split("\n\n", 1)[-1])
-    app.state.service = service
-    app.state.base_url = base_url
-    app.state.batch_gate = gate
-    app.include_router(api_router(service, advice_limit=max_body_bytes, batch_limit=max_batch_bytes,
-                                  batch_gate=gate))
-    _mount_docs(app)
-    app.include_router(web_router(service, base_url=base_url, contact=contact))
-    problems.install(app, error_page)
-    app.openapi = lambda: _openapi(app)
-    return app
-
-
-def _mount_docs(app: FastAPI) -> None:
-    """Interactive docs from the swagger-ui-bundle package: no CDN, so /docs works offline too."""
-    import swagger_ui_bundle
-    from fastapi.openapi.docs import get_swagger_ui_html
-    from fastapi.staticfiles import StaticFiles
-
-    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
-
-    @app.get("/docs", include_in_schema=False)
-    async def docs() -> Response:
-        return get_swagger_ui_html(openapi_url=OPENAPI_PATH, title="advisor API — documentatie",
-                                   swagger_js_url="/docs-assets/swagger-ui-bundle.js",
-                                   swagger_css_url="/docs-assets/swagger-ui.css",
-                                   swagger_favicon_url="/docs-assets/favicon-32x32.png")
-
-
-def _openapi(app: FastAPI) -> dict:
-    if app.openapi_schema:
-        return app.openapi_schema
-    schema = get_openapi(title=app.title, version=app.version, openapi_version=app.openapi_version,
-                         description=app.description, routes=app.routes)
-    schema["paths"] = {path: item for path, item in schema.get("paths", {}).items() if path.startswith(PREFIX)}
-    # Request bodies are read by hand (strict JSON, own limits), so their schemas are added here, in
-    # validation mode; where a response already uses the name (serialization mode), as "<name>-Input".
-    components = schema.setdefault("components", {}).setdefault("schemas", {})
-    own: dict[str, dict] = {}
-    for model in (problems.Problem, Situation, BatchRequest):
-        definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
-        own.update(definition.pop("$defs", {}), **{model.__name__: definition})
-    renamed = {name: f"{name}-Input" for name, d in own.items() if components.get(name, d) != d}
-    text = json.dumps(own)
-    for name, new in renamed.items():
-        text = text.replace(f'"#/components/schemas/{name}"', f'"#/components/schemas/{new}"')
-    components.update({renamed.get(name, name): d for name, d in json.loads(text).items()})
-    for name in ("Situation", "Situation-Input"):   # the free-text rule of situations.py, in the contract
-        for field in FREE_TEXT:
-            prop = components.get(name, {}).get("properties", {}).get(field)
-            for branch in (prop or {}).get("anyOf", [prop] if prop else []):
-                if branch.get("type") == "string":
-                    branch["pattern"] = FREE_TEXT_PATTERN
-                    prop["description"] = "Vrije tekst, zonder stuurtekens of regeleinden."
-    for item in schema["paths"].values():
-        for operation in item.values():
-            operation.get("responses", {}).pop("422", None)  # invalid input is 400 here
-            body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
-            ref = body.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1]
-            if ref in renamed:
-                body["schema"]["$ref"] = f"#/components/schemas/{renamed[ref]}"
-    for unused in ("HTTPValidationError", "ValidationError"):
-        if f'"#/components/schemas/{unused}"' not in json.dumps(schema):
-            components.pop(unused, None)
-    app.openapi_schema = schema
-    return schema
-
-
-def configure_logging() -> None:
-    """Let the 'advisor' loggers speak at INFO (KB reloads, dropped clients): uvicorn configures only its
-    own loggers, so they would inherit the root's WARNING and go unseen. A handler on stderr, in uvicorn's
-    style, is added only when no handler would receive them; an explicit level is kept."""
-    logger = logging.getLogger("advisor")
-    if logger.level == logging.NOTSET:
-        logger.setLevel(logging.INFO)
-    if not logger.hasHandlers():
-        handler = logging.StreamHandler()
-        handler.setFormatter(_UvicornStyle("%(prefix)s %(name)s: %(message)s"))
-        logger.addHandler(handler)
-
-
-class _UvicornStyle(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        record.prefix = f"{record.levelname}:".ljust(9)   # 'INFO:    ', as uvicorn writes its own lines
-        return super().format(record)
-
-
-def app_from_env() -> FastAPI:
-    """uvicorn factory: `uvicorn --factory advisor.api:app_from_env`.
-
-    ADVISOR_KB (KB folder), ADVISOR_CORS_ORIGINS (comma-separated origins), ADVISOR_WATCH=1 (reload on edits),
-    ADVISOR_RELOAD_QUIET (seconds without changes before a reload, default 0.5),
-    ADVISOR_ADVICE_CACHE (advices kept for repeated situations; 0 turns the cache off),
-    ADVISOR_BASE_URL (public address for permalinks, e.g. https://keuzehulp.example.nl; default: relative),
-    ADVISOR_CONTACT (e-mail address or URL for feedback, on /toegankelijkheid),
-    ADVISOR_BATCH_CONCURRENCY (batches at once per process, default 2), ADVISOR_BATCH_WAIT (seconds a batch
-    waits for a slot before a 503, default 1).
-    """
-    configure_logging()
-    env = os.environ
-    origins = [o.strip() for o in env.get("ADVISOR_CORS_ORIGINS", "").split(",") if o.strip()]
-    root = env.get("ADVISOR_KB")
-    cache_size = int(env.get("ADVISOR_ADVICE_CACHE", DEFAULT_CACHE_SIZE))
-    try:
-        service = Service(Path(root) if root else None, cache_size=cache_size,
-                          quiet=float(env.get("ADVISOR_RELOAD_QUIET", DEFAULT_QUIET)))
-    except KnowledgeBaseError as err:   # e.g. a worker restarted (SIGHUP) on a broken KB: no traceback
-        log.error("cannot start: %s\n%s", err, "\n".join(err.lines()))
-        raise SystemExit(1) from None
-    return create_app(service=service, cors_origins=origins,
-                      watch=env.get("ADVISOR_WATCH", "") in ("1", "true", "yes"),
-                      base_url=env.get("ADVISOR_BASE_URL", ""), contact=env.get("ADVISOR_CONTACT", ""),
-                      batch_concurrency=int(env.get("ADVISOR_BATCH_CONCURRENCY", BATCH_CONCURRENCY)),
-                      batch_wait=float(env.get("ADVISOR_BATCH_WAIT", BATCH_WAIT)))

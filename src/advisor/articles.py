@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .checking import matching_instruments, parse_rule
-from .models import Article, Instrument, Rule, Threshold
+from .models import Article, Instrument, Threshold
+from .rule_models import Rule
 
 # The order in which a legal advisor reads the rules citing an article: how facts are derived,
 # then what scores, what excludes, the caveats per instrument and the caveats on the advice as a whole.
@@ -26,7 +27,7 @@ class Citation:
 
     @property
     def group(self) -> str:
-        return "general" if self.rule.general else self.rule.kind
+        return "general" if self.rule.is_general else self.rule.kind
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class ArticleUse:
 
 def rule_instruments(kb, rule: Rule) -> tuple[Instrument, ...]:
     """The instruments a rule's effect can land on, as compiling resolves its `instruments` selector."""
-    if rule.kind == "derive" or rule.general:
+    if not rule.about_instruments:
         return ()
     _, selector = parse_rule(rule)
     return tuple(matching_instruments(kb, selector))

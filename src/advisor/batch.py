@@ -14,7 +14,8 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Optional
+from collections.abc import Iterator
 
 from .errors import SituationError
 from .situations import LIST_FIELDS, parse_situation

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING
 
 from . import conditions as cnd
-from .fields import FieldSpec, model_fields
+from .fields import SITUATION_FIELDS, FieldSpec, model_fields
+from .kbtypes import KB
 from .loading import Document, Problem, did_you_mean
-from .models import Instrument, Rule, Situation
+from .models import Instrument
+from .rule_models import DeriveRule, FitRule, InstrumentRule, Rule, ScoreRule
 
-if TYPE_CHECKING:
-    from .knowledge import KnowledgeBase
+__all__ = ["KB", "PLACEHOLDER", "SITUATION_FIELDS", "INSTRUMENT_FIELDS", "check", "check_rule", "derived_facts",
+           "situation_scope", "instrument_scope", "matching_instruments", "parse_rule"]
+
 
 PLACEHOLDER = re.compile(r"\{([a-z_.]+)\}")
-SITUATION_FIELDS = model_fields(Situation)
 # `practice` is prose for the steps of an advice, not something a condition can test.
 INSTRUMENT_FIELDS = model_fields(Instrument, skip=("source", "sources", "practice", "tender_uses_allowed_when"))
 # Which field shapes each question type can ask for (see fields.FieldSpec.shape).
@@ -23,26 +24,28 @@ SHAPES_OF_TYPE = {"one": {"scalar"}, "several": {"list"}, "number": {"number"}, 
                   "date": {"date"}, "text": {"text", "scalar"}}
 
 
-def derived_facts(kb: "KnowledgeBase") -> dict[str, Rule]:
-    facts = {r.derive.fact: r for r in kb.rules if r.derive}
-    facts.update({r.derive.undecided.fact: r for r in kb.rules if r.derive and r.derive.undecided})
+def derived_facts(kb: KB) -> dict[str, DeriveRule]:
+    """Every derived fact and the rule that derives it (the `undecided` fact of a table too)."""
+    derives = [r for r in kb.rules if isinstance(r, DeriveRule)]
+    facts = {r.derive.fact: r for r in derives}
+    facts.update({r.derive.undecided.fact: r for r in derives if r.derive.undecided})
     return facts
 
 
-def situation_scope(kb: "KnowledgeBase") -> dict[str, FieldSpec]:
+def situation_scope(kb: KB) -> dict[str, FieldSpec]:
     scope = dict(SITUATION_FIELDS)
     for fact in derived_facts(kb):
         scope[f"derived.{fact}"] = FieldSpec(f"derived.{fact}", "any")
     return scope
 
 
-def instrument_scope(kb: "KnowledgeBase") -> dict[str, FieldSpec]:
+def instrument_scope(kb: KB) -> dict[str, FieldSpec]:
     scope = dict(INSTRUMENT_FIELDS)
     scope["id"] = FieldSpec("id", "scalar", tuple(i.id for i in kb.instruments))
     return scope
 
 
-def check(kb: "KnowledgeBase", rules_in_files) -> list[Problem]:
+def check(kb: KB, rules_in_files) -> list[Problem]:
     problems: list[Problem] = []
     problems += _instrument_conditions(kb)
     problems += _steps(kb)
@@ -142,7 +145,7 @@ def _steps(kb) -> list[Problem]:
             if rule is None:
                 problems.append(doc.problem((index, "caveats", j), f"step '{spec.id}': unknown rule '{rule_id}'"
                                                                    f"{did_you_mean(rule_id, ids)}"))
-            elif rule.kind not in ("caveat", "fit") or rule.general:
+            elif rule.kind not in ("caveat", "fit") or rule.is_general:
                 problems.append(doc.problem((index, "caveats", j), f"step '{spec.id}': rule '{rule_id}' gives no "
                                                                    "caveat on an instrument"))
     return problems
@@ -219,12 +222,14 @@ def _derived_placement(cond, path_ok: bool = True) -> list[tuple[tuple, str]]:
 
 
 def parse_rule(rule: Rule):
+    """The rule's `when` and its `instruments` selector as condition trees (None where absent)."""
     when = cnd.parse(rule.when, ("when",)) if rule.when is not None else None
-    selector = cnd.parse(rule.instruments, ("instruments",)) if rule.instruments is not None else None
+    raw = rule.instruments if isinstance(rule, InstrumentRule) else None
+    selector = cnd.parse(raw, ("instruments",)) if raw is not None else None
     return when, selector
 
 
-def check_rule(kb, rule: Rule) -> list[Problem]:
+def check_rule(kb: KB, rule: Rule) -> list[Problem]:
     doc, base = kb.rule_docs[rule.id]
     label = f"rule '{rule.id}': "
     found: list[tuple[tuple, str]] = []
@@ -232,7 +237,8 @@ def check_rule(kb, rule: Rule) -> list[Problem]:
         when, selector = parse_rule(rule)
     except cnd.ConditionError as err:
         return [doc.problem(base + err.path, label + err.message)]
-    if when is None and rule.kind != "caveat" and not (rule.derive and rule.derive.from_table):
+    from_table = isinstance(rule, DeriveRule) and rule.derive.from_table is not None
+    if when is None and rule.kind != "caveat" and not from_table:
         found.append((("kind",), f"a '{rule.kind}' rule needs 'when'"))
     scope = situation_scope(kb)
     if when is not None:
@@ -252,22 +258,39 @@ def check_rule(kb, rule: Rule) -> list[Problem]:
         if field not in top:
             found.append((("source", "instrument_field"), f"unknown instrument field '{field}'"
                                                           f"{did_you_mean(field, top)}"))
-        elif rule.instruments is None and (rule.general or rule.kind == "derive"):
+        elif not rule.about_instruments:
             found.append((("source", "instrument_field"), "'instrument_field' needs a rule about instruments"))
-    if rule.kind == "fit":
+    if isinstance(rule, FitRule):
         found += _fit_problems(rule, when)
     for article in rule.source.articles:
         if kb.article(article) is None:
             found.append((("source", "articles"), f"unknown article '{article}'"
                                                   f"{did_you_mean(article, [a.id for a in kb.legal.articles])}"))
-    for name in PLACEHOLDER.findall(rule.text or ""):
+    if isinstance(rule, InstrumentRule):
+        found += _text_problems(kb, rule, selector)
+        found += _supersedes_problems(kb, rule)
+    if isinstance(rule, ScoreRule) and rule.serves and when is not None:
+        stated = _goals_required(when)
+        for goal in rule.serves:
+            if goal not in stated:
+                found.append((("serves",), f"serves '{goal}', but 'when' does not require that goal; add "
+                                           f"'goals: {{contains: {goal}}}' (or contains_any) to 'when'"))
+    if from_table and not kb.legal.thresholds:
+        found.append((("derive",), "can never fire: the table 'eu_thresholds' is empty"))
+    return [doc.problem(base + path, label + message) for path, message in found]
+
+
+def _text_problems(kb: KB, rule: InstrumentRule, selector) -> list[tuple[tuple, str]]:
+    """Every placeholder of the text names something the advice can fill in, for every instrument."""
+    found: list[tuple[tuple, str]] = []
+    for name in PLACEHOLDER.findall(rule.text):
         if name.startswith("instrument."):
-            if rule.instruments is None and (rule.general or rule.kind == "derive"):
+            if not rule.about_instruments:
                 found.append((("text",), f"placeholder '{{{name}}}' needs an instrument: this rule has none"))
             elif name.removeprefix("instrument.") not in INSTRUMENT_FIELDS:
                 found.append((("text",), f"unknown instrument attribute in '{{{name}}}'"
                                          f"{did_you_mean(name.removeprefix('instrument.'), INSTRUMENT_FIELDS)}"))
-            elif selector is not None or rule.instruments is None:
+            else:
                 empty = [i.id for i in matching_instruments(kb, selector)
                          if i.attribute(name.removeprefix("instrument.")) in (None, "", ())]
                 if empty:
@@ -276,24 +299,21 @@ def check_rule(kb, rule: Rule) -> list[Problem]:
         elif name != "instrument" and name not in SITUATION_FIELDS and name.removeprefix("derived.") not in \
                 derived_facts(kb):
             found.append((("text",), f"unknown placeholder '{{{name}}}' in 'text'"))
+    return found
+
+
+def _supersedes_problems(kb: KB, rule: InstrumentRule) -> list[tuple[tuple, str]]:
+    found: list[tuple[tuple, str]] = []
     for j, other in enumerate(rule.supersedes):
         target = kb.rule(other)
         if target is None:
             found.append((("supersedes", j), f"unknown rule '{other}'{did_you_mean(other, [r.id for r in kb.rules])}"))
-        elif target.general or target.kind == "derive" or other == rule.id:
+        elif not target.about_instruments or other == rule.id:
             found.append((("supersedes", j), f"cannot supersede '{other}': only another rule about instruments"))
-    if rule.serves and when is not None:
-        stated = _goals_required(when)
-        for goal in rule.serves:
-            if goal not in stated:
-                found.append((("serves",), f"serves '{goal}', but 'when' does not require that goal; add "
-                                           f"'goals: {{contains: {goal}}}' (or contains_any) to 'when'"))
-    if rule.derive and rule.derive.from_table and not kb.legal.thresholds:
-        found.append((("derive",), "can never fire: the table 'eu_thresholds' is empty"))
-    return [doc.problem(base + path, label + message) for path, message in found]
+    return found
 
 
-def _fit_problems(rule: Rule, when) -> list[tuple[tuple, str]]:
+def _fit_problems(rule: FitRule, when) -> list[tuple[tuple, str]]:
     """A fit rule judges one answer: a known field, a value of it, and only once it is answered."""
     spec = SITUATION_FIELDS.get(rule.answer)
     if spec is None:

@@ -49,6 +49,7 @@ def _advisor(kb: Optional[Path]):
 def check(kb: Optional[Path] = KB, fmt: Format = typer.Option(Format.text, "--format", "-f"),
           strict: bool = typer.Option(False, "--strict", help="Fail on rules not reviewed, or changed since.")) -> None:
     """Validate knowledge/ and rules/; print every error as path:line: message, and review warnings."""
+    from .reviews import review_notes
     if fmt is Format.json:
         from .engine import Advisor
         try:
@@ -56,12 +57,12 @@ def check(kb: Optional[Path] = KB, fmt: Format = typer.Option(Format.text, "--fo
         except KnowledgeBaseError as err:
             typer.echo(json.dumps({"ok": False, "errors": [vars(p) for p in err.problems]}, ensure_ascii=False))
             raise typer.Exit(1)
-        notes = _review_notes(advisor.kb, strict)
+        notes = review_notes(advisor.kb, strict)
         typer.echo(json.dumps({"ok": not (strict and notes), "kb_version": advisor.kb.version,
                                "counts": advisor.kb.counts(), "review": notes}, ensure_ascii=False))
         raise typer.Exit(1 if strict and notes else 0)
     advisor = _advisor(kb)
-    notes = _review_notes(advisor.kb, strict)
+    notes = review_notes(advisor.kb, strict)
     for note in notes:
         typer.echo(note, err=True)
     if strict and notes:
@@ -72,24 +73,6 @@ def check(kb: Optional[Path] = KB, fmt: Format = typer.Option(Format.text, "--fo
                f"({len(advisor.compiled.definitions)} network rules), {counts['questions']} questions, "
                f"{counts['terms']} terms, {counts['articles']} articles, {counts['thresholds']} thresholds, "
                f"{counts['scenarios']} scenarios; kb_version {advisor.kb.version}")
-
-
-def _review_notes(kb, strict: bool) -> list[str]:
-    """'path:line: warning: ...' for every rule changed after its review (and, with strict, never reviewed)."""
-    from .reviews import is_current
-    notes = []
-    for rule in kb.rules:
-        if is_current(rule) or (rule.review is None and not strict):
-            continue
-        doc, position = kb.rule_docs[rule.id]
-        where = f"{doc.file}:{doc.line(position)}"
-        if rule.review is None:
-            notes.append(f"{where}: error: rule '{rule.id}' is not reviewed")
-        else:
-            level = "error" if strict else "warning"
-            notes.append(f"{where}: {level}: rule '{rule.id}' changed after its review by {rule.review.by} "
-                         f"on {rule.review.on}; review it again (advisor review {rule.id} --by NAME)")
-    return notes
 
 
 @app.command()
@@ -278,6 +261,7 @@ def _stderr_console():
 def rules(rule_id: Optional[str] = typer.Argument(None), fmt: Format = typer.Option(Format.text, "--format", "-f"),
           kb: Optional[Path] = KB) -> None:
     """List the rules, or show one with its rationale and source."""
+    from .rule_models import InstrumentRule
     advisor = _advisor(kb)
     if rule_id is None:
         if fmt is Format.json:
@@ -300,7 +284,7 @@ def rules(rule_id: Optional[str] = typer.Argument(None), fmt: Format = typer.Opt
                                      if rule.source.instrument_field else None, *rule.source.articles]))
     typer.echo(f"{rule.id} ({rule.kind}) — {rule.title}\n{doc.file}:{doc.line(base)}\n\n"
                f"Motivering: {rule.rationale}\nBron: {source}")
-    if rule.text:
+    if isinstance(rule, InstrumentRule):
         typer.echo(f"Tekst: {rule.text}")
 
 
@@ -327,13 +311,19 @@ def serve(
     import os
 
     import uvicorn
+    from .settings import SettingsError, load_settings
     _advisor(kb)  # fail fast, with path:line errors, before starting workers
     if kb is not None:
         os.environ["ADVISOR_KB"] = str(kb.resolve())
     os.environ["ADVISOR_WATCH"] = "1" if watch else ""
     os.environ["ADVISOR_CORS_ORIGINS"] = ",".join(cors)
+    try:
+        load_settings()   # the workers read the same: a bad ADVISOR_* value stops here, in one line
+    except SettingsError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(2)
     typer.echo(f"advisor: http://{host}:{port}/  (API: /api/v1, docs: /docs)")
-    uvicorn.run("advisor.api:app_from_env", factory=True, host=host, port=port, workers=workers,
+    uvicorn.run("advisor.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                 limit_concurrency=limit_concurrency, timeout_keep_alive=keep_alive, backlog=backlog,
                 proxy_headers=proxy is not None, forwarded_allow_ips=proxy, server_header=False)
 

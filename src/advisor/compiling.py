@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from . import conditions as cnd
-from .checking import SITUATION_FIELDS, matching_instruments, parse_rule
+from .checking import matching_instruments, parse_rule
+from .fields import FREE_TEXT_FIELDS, MONEY_FIELDS, SITUATION_FIELDS
 from .formatting import money
-from .models import Rule
+from .kbtypes import KB
+from .rule_models import DeriveRule, Rule
+from .operators import FALSE, OPERATORS, both, either
 
 SITUATION = "s"   # value of the `t` attribute of the situation fact
 DERIVED = "d"     # ... and of derived facts
-FALSE = object()  # a condition that can never hold
-COMPARISONS = {"gte": "$gte", "lte": "$lte", "gt": "$gt", "lt": "$lt"}
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def day(value: dt.date) -> int:
     return value.year * 10000 + value.month * 100 + value.day
 
 
-CASELESS = {"municipality"}  # free text: 'rotterdam' and 'Rotterdam' are the same gemeente
+CASELESS = frozenset(FREE_TEXT_FIELDS)  # free text: 'rotterdam' and 'Rotterdam' are the same gemeente
 
 
 def _literal(field: str, value: Any) -> Any:
@@ -55,24 +56,6 @@ def _literal(field: str, value: Any) -> Any:
     if field in CASELESS and isinstance(value, str):
         return value.casefold()
     return value
-
-
-def _all(parts: list) -> Any:
-    parts = [p for p in parts if p is not True]
-    if any(p is FALSE for p in parts):
-        return FALSE
-    if not parts:
-        return True
-    return parts[0] if len(parts) == 1 else {"$and": parts}
-
-
-def _any(parts: list) -> Any:
-    if any(p is True for p in parts):
-        return True
-    parts = [p for p in parts if p is not FALSE]
-    if not parts:
-        return FALSE
-    return parts[0] if len(parts) == 1 else {"$or": parts}
 
 
 class _Builder:
@@ -88,9 +71,9 @@ class _Builder:
 
     def expr(self, cond) -> Any:
         if isinstance(cond, cnd.All):
-            return _all([self.expr(item) for item in cond.items])
+            return both([self.expr(item) for item in cond.items])
         if isinstance(cond, cnd.Any_):
-            return _any([self.expr(item) for item in cond.items])
+            return either([self.expr(item) for item in cond.items])
         if isinstance(cond, cnd.Not):
             return self.expr(cnd.negate(cond.item))
         if cond.field.startswith("derived."):
@@ -101,7 +84,7 @@ class _Builder:
         return self.leaf(cond.field, cond)
 
     def leaf(self, field: str, leaf: cnd.Leaf) -> Any:
-        op, value = leaf.op, leaf.value
+        value = leaf.value
         if isinstance(value, cnd.Ref):
             value = {self.alias(value.name): "value"}
         elif isinstance(value, tuple):
@@ -109,44 +92,8 @@ class _Builder:
         else:
             value = _literal(leaf.field, value)
         spec = SITUATION_FIELDS.get(leaf.field)
-        vocabulary = set(spec.allowed) if spec and spec.allowed else None
-        if op == "exists":
-            return {"$ex": {field: 1}} if value else {"$nex": {field: 1}}
-        if op == "equals":
-            return {field: value}
-        if op == "not_equals":
-            return {"$neq": {field: value}}
-        if op == "in":
-            return _any([{field: v} for v in value])
-        if op == "not_in":
-            if vocabulary is not None and vocabulary <= set(value):
-                return FALSE
-            return _all([{"$ex": {field: 1}}] + [{"$neq": {field: v}} for v in value])
-        if op == "contains":
-            return {"$iany": {field: {"$i": value}}}
-        if op == "contains_all":
-            return _all([{"$iany": {field: {"$i": v}}} for v in value])
-        if op == "contains_any":
-            if not value:
-                return FALSE
-            inner = _any([{"$i": v} for v in value])
-            return {"$iany": {field: inner}}
-        if op == "contains_none":
-            if not value:
-                return {"$ex": {field: 1}}
-            inner = _all([{"$neq": {"$i": v}} for v in value])
-            return {"$iall": {field: inner}}
-        if op == "within":
-            if vocabulary is not None and vocabulary <= set(value):
-                return {"$ex": {field: 1}}
-            return FALSE if not value else {"$iall": {field: _any([{"$i": v} for v in value])}}
-        if op == "not_within":
-            if vocabulary is not None and vocabulary <= set(value):
-                return FALSE
-            if not value:
-                return {"$ex": {field: 1}}
-            return {"$iany": {field: _all([{"$neq": {"$i": v}} for v in value])}}
-        return {COMPARISONS[op]: {field: value}}
+        vocabulary = frozenset(spec.allowed) if spec and spec.allowed else None
+        return OPERATORS[leaf.op].durable(field, value, vocabulary)
 
     def patterns(self, when) -> Any:
         body = self.expr(when) if when is not None else True
@@ -154,15 +101,17 @@ class _Builder:
             return FALSE
         result = []
         for fact, info in self.derived.items():
-            conds = _all([{"t": DERIVED}, {"name": fact}] + info["conds"])
+            conds = both([{"t": DERIVED}, {"name": fact}] + info["conds"])
             if conds is FALSE:
                 return FALSE
             result.append({info["alias"]: conds})
-        result.append({"m": _all([{"t": SITUATION}, body])})
+        result.append({"m": both([{"t": SITUATION}, body])})
         return result
 
 
 AUTHORITY_LABELS = {"centraal": "centrale overheid", "decentraal": "decentrale overheid"}
+THRESHOLD_VALUE = "contract_value_eur"   # the amount the threshold table compares with each threshold
+assert THRESHOLD_VALUE in MONEY_FIELDS, "the threshold table compares an amount in euros"
 
 
 def _known(field: str, value: Optional[str]) -> cnd.Leaf:
@@ -172,7 +121,7 @@ def _known(field: str, value: Optional[str]) -> cnd.Leaf:
     return cnd.Leaf(field, "equals", value, ())
 
 
-def _threshold_rows(kb, rule: Rule, when) -> list[tuple[list, Any, str, str]]:
+def _threshold_rows(kb: KB, rule: DeriveRule, when) -> list[tuple[list, Any, str, str]]:
     """Network rules for a threshold table: (patterns, value, label, fact) each.
 
     Per validity period, every combination of contract type and kind of authority, each
@@ -208,22 +157,22 @@ def _threshold_rows(kb, rule: Rule, when) -> list[tuple[list, Any, str, str]]:
                 low, high = amounts[0], amounts[-1]
                 open_part = " en ".join(p for p, v in (("het soort opdracht", contract_type),
                                                          ("het soort aanbestedende dienst", authority)) if v is None)
-                rows.append((cnd.All(base + (cnd.Leaf("contract_value_eur", "lt", low, ()),)), low,
+                rows.append((cnd.All(base + (cnd.Leaf(THRESHOLD_VALUE, "lt", low, ()),)), low,
                              f"{derivation.label}: de waarde ligt onder elke drempel die hier kan gelden, wat "
                              f"{open_part} ook is ({described}), {validity}", derivation.fact))
-                rows.append((cnd.All(base + (cnd.Leaf("contract_value_eur", "gte", high, ()),)), high,
+                rows.append((cnd.All(base + (cnd.Leaf(THRESHOLD_VALUE, "gte", high, ()),)), high,
                              f"{derivation.label}: de waarde ligt op of boven elke drempel die hier kan gelden, "
                              f"wat {open_part} ook is ({described}), {validity}", derivation.fact))
                 if derivation.undecided is not None:
-                    between = (cnd.Leaf("contract_value_eur", "gte", low, ()),
-                               cnd.Leaf("contract_value_eur", "lt", high, ()))
+                    between = (cnd.Leaf(THRESHOLD_VALUE, "gte", low, ()),
+                               cnd.Leaf(THRESHOLD_VALUE, "lt", high, ()))
                     rows.append((cnd.All(base + between), True,
                                  f"{derivation.undecided.label}: dat hangt af van {open_part} ({described}), "
                                  f"{validity}", derivation.undecided.fact))
     return [(_Builder().patterns(whole), value, label, fact) for whole, value, label, fact in rows]
 
 
-def compile_rules(kb) -> CompiledRuleset:
+def compile_rules(kb: KB) -> CompiledRuleset:
     definitions: dict[str, dict] = {}
     effects: dict[str, Effect] = {}
 
@@ -233,16 +182,17 @@ def compile_rules(kb) -> CompiledRuleset:
 
     for rule in kb.rules:
         when, selector = parse_rule(rule)
-        if rule.kind == "derive" and rule.derive.from_table:
+        derive = rule.derive if isinstance(rule, DeriveRule) else None
+        if derive is not None and derive.from_table:
             for n, (patterns, value, label, fact) in enumerate(_threshold_rows(kb, rule, when)):
                 if patterns is not FALSE:
                     add(f"{rule.id}#{n}", patterns, Effect(f"{rule.id}#{n}", rule, (), value, label, fact))
             continue
-        if rule.kind == "derive" or rule.general:
+        if not rule.about_instruments:   # a derived fact or a general caveat
             patterns = _Builder().patterns(when)
             if patterns is not FALSE:
-                add(rule.id, patterns, Effect(rule.id, rule, (), rule.derive.value if rule.derive else None,
-                                              rule.derive.label if rule.derive else None))
+                add(rule.id, patterns, Effect(rule.id, rule, (), derive.value if derive else None,
+                                              derive.label if derive else None))
             continue
         groups: dict[str, tuple[Any, list[str]]] = {}
         for instrument in matching_instruments(kb, selector):
@@ -273,7 +223,7 @@ def situation_fact(values: dict[str, Any]) -> dict[str, Any]:
     return fact
 
 
-def unfireable(kb, compiled: CompiledRuleset) -> list:
+def unfireable(kb: KB, compiled: CompiledRuleset) -> list:
     """Rules that left nothing in the network: their conditions contradict for every instrument."""
     present = {effect.rule.id for effect in compiled.effects.values()}
     problems = []
@@ -287,7 +237,7 @@ def unfireable(kb, compiled: CompiledRuleset) -> list:
     derived_used |= {leaf.value.name for rule in kb.rules for cond in parse_rule(rule) if cond is not None
                      for leaf in cnd.walk(cond) if isinstance(leaf.value, cnd.Ref) and leaf.value.scope == "fact"}
     for rule in kb.rules:
-        if not rule.derive:
+        if not isinstance(rule, DeriveRule):
             continue
         facts = [rule.derive.fact] + ([rule.derive.undecided.fact] if rule.derive.undecided else [])
         for fact in facts:

@@ -10,19 +10,12 @@ A mapping with several FIELD keys means all of them. A missing situation field i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Optional, Union
+from typing import Any, Optional, Union
+from collections.abc import Callable
 
-OPS = ("equals", "not_equals", "in", "not_in", "contains", "contains_any", "contains_all", "contains_none",
-       "within", "not_within", "gte", "lte", "gt", "lt", "exists")
-# within: every chosen value is one of the given values; not_within: at least one is not.
-LIST_OPS = {"contains", "contains_any", "contains_all", "contains_none", "within", "not_within", "exists"}
-SCALAR_OPS = {"equals", "not_equals", "in", "not_in", "exists"}
-NUMBER_OPS = {"gte", "lte", "gt", "lt", "equals", "exists"}
-MULTI = {"in", "not_in", "contains_any", "contains_all", "contains_none", "within", "not_within"}
-COMPLEMENT = {"equals": "not_equals", "not_equals": "equals", "in": "not_in", "not_in": "in",
-              "contains_any": "contains_none", "contains_none": "contains_any", "within": "not_within",
-              "not_within": "within", "gte": "lt", "lt": "gte",
-              "lte": "gt", "gt": "lte"}
+from .operators import KNOWN, NAMES, OPERATORS, holds
+
+OPS = NAMES   # every operator, in the order of the table (operators.py)
 INSTRUMENT_REF = "$instrument."
 FACT_REF = "$fact."
 
@@ -85,7 +78,7 @@ def parse(raw: Any, path: tuple = ()) -> Cond:
             if not value:
                 raise ConditionError(where, f"no operator given for '{key}'")
             for op, operand in value.items():
-                if op not in OPS:
+                if op not in OPERATORS:
                     from .loading import did_you_mean
                     raise ConditionError(where + (op,), f"unknown operator '{op}'{did_you_mean(op, OPS)}; "
                                                         f"expected one of: {', '.join(OPS)}")
@@ -100,12 +93,13 @@ def _operand(op: str, value: Any, path: tuple) -> Any:
         return Ref("instrument", value[len(INSTRUMENT_REF):])
     if isinstance(value, str) and value.startswith(FACT_REF):
         return Ref("fact", value[len(FACT_REF):])
-    if op in MULTI:
+    kind = OPERATORS[op].operand
+    if kind == "many":
         if not isinstance(value, list):
             raise ConditionError(path, f"'{op}' takes a list of values")
         return tuple(value)
-    if op == "exists" and not isinstance(value, bool):
-        raise ConditionError(path, "'exists' takes true or false")
+    if kind == "flag" and not isinstance(value, bool):
+        raise ConditionError(path, f"'{op}' takes true or false")
     if isinstance(value, (list, dict)):
         raise ConditionError(path, f"'{op}' takes a single value")
     return value
@@ -130,14 +124,16 @@ def negate(cond: Cond) -> Cond:
         return Any_(tuple(negate(item) for item in cond.items))
     if isinstance(cond, Any_):
         return All(tuple(negate(item) for item in cond.items))
-    if cond.op == "exists":
-        return Leaf(cond.field, "exists", not cond.value, cond.path)
-    if cond.op == "contains":
-        return Leaf(cond.field, "contains_none", (cond.value,), cond.path)
-    if cond.op == "contains_all":
+    op = OPERATORS[cond.op]
+    if op.operand == "flag":
+        return Leaf(cond.field, op.complement, not cond.value, cond.path)
+    if op.split:   # not (all of these) = at least one of them not
         values = cond.value if isinstance(cond.value, tuple) else (cond.value,)
-        return Any_(tuple(Leaf(cond.field, "contains_none", (v,), cond.path) for v in values))
-    return Leaf(cond.field, COMPLEMENT[cond.op], cond.value, cond.path)
+        return Any_(tuple(Leaf(cond.field, op.complement, (v,), cond.path) for v in values))
+    value = cond.value
+    if op.operand == "one" and OPERATORS[op.complement].operand == "many":
+        value = (value,)
+    return Leaf(cond.field, op.complement, value, cond.path)
 
 
 def bind(cond: Cond, resolve: Callable[[Ref], Any]) -> Cond:
@@ -145,7 +141,7 @@ def bind(cond: Cond, resolve: Callable[[Ref], Any]) -> Cond:
     if isinstance(cond, Leaf):
         if isinstance(cond.value, Ref) and cond.value.scope == "instrument":
             value = resolve(cond.value)
-            if cond.op in MULTI:
+            if OPERATORS[cond.op].operand == "many":
                 value = tuple(value) if isinstance(value, (list, tuple)) else (value,)
             return Leaf(cond.field, cond.op, value, cond.path)
         return cond
@@ -167,36 +163,14 @@ def evaluate(cond: Cond, get: Callable[[str], Any]) -> Optional[bool]:
     if isinstance(cond, Not):
         return evaluate(negate(cond.item), get)
     actual = get(cond.field)
-    if cond.op == "exists":
-        return (actual not in (None, (), [])) == cond.value
-    if actual is None or (isinstance(actual, (list, tuple)) and not actual and cond.op in LIST_OPS):
+    test = OPERATORS[cond.op].test
+    if test.relation == KNOWN:
+        return known(actual) == cond.value
+    if not known(actual):
         return None
-    want = cond.value
-    op = cond.op
-    if op == "equals":
-        return actual == want
-    if op == "not_equals":
-        return actual != want
-    if op == "in":
-        return actual in want
-    if op == "not_in":
-        return actual not in want
-    if op == "contains":
-        return want in actual
-    if op == "contains_any":
-        return any(v in actual for v in want)
-    if op == "contains_all":
-        return all(v in actual for v in want)
-    if op == "contains_none":
-        return not any(v in actual for v in want)
-    if op == "within":
-        return all(v in want for v in actual)
-    if op == "not_within":
-        return not all(v in want for v in actual)
-    if op == "gte":
-        return actual >= want
-    if op == "lte":
-        return actual <= want
-    if op == "gt":
-        return actual > want
-    return actual < want
+    return holds(test, actual, cond.value)
+
+
+def known(value: Any) -> bool:
+    """An answer is known when it is given: not None and, for a list, not empty."""
+    return value is not None and value != () and value != []

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from typing import Union
 
 from .advice import Advice
-from .explaining import source_text
-from .render import MARKS
+from .formatting import fit_summary, source_text
 from .wishes import AnswerWords
 
 DOCUMENT_TYPES = {"odt": "application/vnd.oasis.opendocument.text",
@@ -92,8 +91,7 @@ def advice_document(advice: Advice, kb, permalink: str) -> Document:
         doc.add(Heading(3, f"{rec.rank}. {rec.name} (score {rec.score})"))
         doc.add(Bullets([f"{r.points:+d} {r.text}{source_text(kb, r.source)}" for r in rec.reasons]))
         if rec.fit:
-            doc.add(Para("Uw wensen: " + " · ".join(f"{MARKS[f.verdict]} {f.question}: {f.answer_text}"
-                                                    for f in rec.fit)))
+            doc.add(Para("Uw wensen: " + fit_summary(rec.fit)))
         if rec.caveats:
             doc.add(Para("Kanttekeningen:"))
             doc.add(Bullets([c.text + source_text(kb, c.source) for c in rec.caveats]))

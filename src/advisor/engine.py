@@ -20,6 +20,7 @@ from .explaining import Explainer
 from .knowledge import KnowledgeBase, load
 from .advice import Advice
 from .models import Situation
+from .rule_models import DeriveRule
 
 DEFAULT_CACHE_SIZE = 1024  # advices kept per Advisor for repeated situations (a rich one costs ~140 KiB)
 DERIVED_MARK = '{"t": "d"}'
@@ -29,6 +30,26 @@ DERIVED_MARK = '{"t": "d"}'
 SENTINELS = {"_any_situation": {"all": [{"m": {"t": SITUATION}}]}, "_any_fact": {"all": [{"m": {"t": DERIVED}}]}}
 CHUNK = 24                 # network rules per ruleset: keeps one fact's matches inside the C engine's buffers
 CUT = 4                    # a chunk may end after a rule whose id hashes to 0 modulo CUT (stable boundaries)
+# What assert_fact answers first (durable_rules' rules.h; its own Python does the same in Ruleset._handle_result):
+RULES_OK = 0               # matched: the second value is the handle of the state with queued actions
+NOT_HANDLED = 1            # ERR_EVENT_NOT_HANDLED: no rule matched (durable raises MessageNotHandledException)
+OBSERVED = 2               # ERR_EVENT_OBSERVED: the same fact was asserted before (MessageObservedException)
+DEFERRED = 3               # ERR_EVENT_DEFERRED: matched, its actions queued on state handle 0
+
+
+def rule_name(message: str) -> str:
+    """The name of the rule whose action the C engine queued: the one key of its JSON message
+    `{"<rule name>": {<bindings>}}`. Only the key is decoded (json's own string scanner, escapes
+    included), not the bindings: an advice drains dozens of these, and the bindings hold the whole
+    situation each time."""
+    try:
+        if message.startswith('{"'):
+            name, end = json.decoder.scanstring(message, 2)
+            if message[end:end + 8].lstrip().startswith(":"):
+                return name
+    except ValueError:   # an unterminated or badly escaped key
+        pass
+    raise ValueError(f"unexpected action message from durable_rules: {message[:80]!r}")
 
 
 def _noop(c) -> None:  # pragma: no cover - actions are drained by Advisor._drain
@@ -142,6 +163,16 @@ class Advisor:
     def from_root(cls, root: Optional[Path] = None) -> "Advisor":
         return cls(load(root))
 
+    @classmethod
+    def default(cls, cache_size: int = DEFAULT_CACHE_SIZE) -> "Advisor":
+        """An Advisor on the shipped KB (or `$ADVISOR_KB`): the entry point for embedders.
+
+        Loading and compiling the KB takes a moment and registers rulesets with durable_rules that
+        are never freed, so build one and keep it; `advise` is thread-safe and caches repeated
+        situations. Raises KnowledgeBaseError (every problem at once) when the KB is invalid.
+        """
+        return cls(load(None), cache_size=cache_size)
+
     def _drain(self, handle: int, sid: str, state_handle: int, derived: list[dict]) -> list[tuple[Effect, Optional[dict]]]:
         """Run every queued action of one state; derive rules assert facts, which may queue more."""
         fired: list[tuple[Effect, Optional[dict]]] = []
@@ -152,9 +183,7 @@ class Advisor:
         message = result[1]
         try:
             while message:
-                # The message is {"<rule name>": {...}}; rule names are slugs, so the first key
-                # can be read without parsing the whole JSON.
-                name = message[2:message.index('"', 2)]
+                name = rule_name(message)
                 if name in SENTINELS:
                     message = _native.complete_and_start_action(handle, state_handle)
                     continue
@@ -163,7 +192,7 @@ class Advisor:
                 # once per true branch; an advice counts each rule once.
                 if name not in seen:
                     seen.add(name)
-                    if effect.rule.kind == "derive":
+                    if isinstance(effect.rule, DeriveRule):
                         fact = {"t": DERIVED, "name": effect.derived_fact or effect.rule.derive.fact,
                                 "value": effect.derived_value}
                         fired.append((effect, fact))
@@ -192,8 +221,8 @@ class Advisor:
                     # the derive ruleset comes first, so `derived` is complete for the others
                     for one in [fact] + (derived if takes_derived else []):
                         code, at = _native.assert_fact(handle, json.dumps(dict(one, sid=sid)))[:2]
-                        if code not in (1, 2):   # 1: nothing matched, 2: seen before
-                            state_handle = 0 if code == 3 else at
+                        if code not in (NOT_HANDLED, OBSERVED):
+                            state_handle = 0 if code == DEFERRED else at
                     if state_handle is not None:
                         fired += self._drain(handle, sid, state_handle, derived)
                 finally:

@@ -7,13 +7,15 @@ import re
 from typing import Any, Optional
 
 from .checking import PLACEHOLDER
+from .fields import FREE_TEXT_FIELDS, MONEY_FIELDS
 from .compiling import Effect
-from .formatting import humanize, money
+from .formatting import humanize, legal_reference, money
 from .advice import (
     Advice, Caveat, DerivedFact, Firing, Fit, NotRecommended, Reason, Recommendation, UnmetGoal, WhyNot,
 )
 from .models import Instrument, Situation, Source
 from .reviews import state as review_state
+from .rule_models import CaveatRule, DeriveRule, FitRule, InstrumentRule, ScoreRule
 from .steps import StepMaker
 from .wishes import AnswerWords, shortfall_caveats
 
@@ -54,29 +56,13 @@ def _fill(text: str, instrument: Optional[Instrument], situation: Situation, der
             return ", ".join(humanize(v) for v in value)
         if name == "province":
             return str(value).title()  # noord-holland -> Noord-Holland
-        if name == "contract_value_eur":
+        if name in MONEY_FIELDS:
             return money(value)
-        return str(value) if name == "municipality" else humanize(str(value))
+        return str(value) if name in FREE_TEXT_FIELDS else humanize(str(value))
     return PLACEHOLDER.sub(one, text)
 
 
-def legal_reference(kb, source: Source) -> tuple[str, ...]:
-    refs = []
-    for article_id in source.articles:
-        article = kb.article(article_id)
-        refs.append(f"{article.article} {article.law}" if article else article_id)
-    return tuple(refs)
-
-
-def source_text(kb, source: Optional[Source]) -> str:
-    """' (p. 16 · art. 2.82 Aanbestedingswet 2012)' for plain text, Markdown and documents."""
-    if source is None:
-        return ""
-    parts = ([f"p. {source.page}"] if source.page else []) + list(legal_reference(kb, source))
-    return f" ({' · '.join(parts)})" if parts else ""
-
-
-UNBOUNDED = ("municipality", "contract_value_eur", "derived.")  # free values: never memoised
+UNBOUNDED = (*FREE_TEXT_FIELDS, *sorted(MONEY_FIELDS), "derived.")  # free values: never memoised
 MEMO_LIMIT = 100_000
 
 
@@ -95,7 +81,7 @@ class Explainer:
         self.names = {i.id: i.name for i in kb.instruments}
         self.goal_labels = goal_labels(kb)
         self.words = AnswerWords(kb)
-        self.serving_rules = {r.id: r.serves for r in kb.rules if r.serves}
+        self.serving_rules = {r.id: r.serves for r in kb.rules if isinstance(r, ScoreRule) and r.serves}
         self.steps = StepMaker(kb)
         self.reviews = {r.id: review_state(r) for r in kb.rules}
         self._placeholders: dict[str, tuple[tuple[str, ...], bool]] = {}
@@ -105,9 +91,9 @@ class Explainer:
         rule = effect.rule
         meta = self._placeholders.get(rule.id)
         if meta is None:
-            names = tuple(n for n in dict.fromkeys(PLACEHOLDER.findall(rule.text or ""))
+            names = tuple(n for n in dict.fromkeys(PLACEHOLDER.findall(rule.text))
                           if n != "instrument" and not n.startswith("instrument."))
-            if rule.kind == "fit" and rule.answer not in names:
+            if isinstance(rule, FitRule) and rule.answer not in names:
                 names += (rule.answer,)   # the answer is shown beside the verdict
             meta = self._placeholders[rule.id] = (names, not any(n.startswith(UNBOUNDED) for n in names))
         names, bounded = meta
@@ -116,15 +102,15 @@ class Explainer:
         if made is not None:
             return made
         instrument = self.kb.instrument(instrument_id)
-        text = _fill(rule.text or "", instrument, situation, derived)
+        text = _fill(rule.text, instrument, situation, derived)
         source = rule.source
         if source.instrument_field:
             source = Source(page=instrument.page_of(source.instrument_field), articles=source.articles)
-        if rule.kind == "score":
+        if isinstance(rule, ScoreRule):
             made = Reason(rule=rule.id, text=text, points=rule.points, source=source, review=self.reviews[rule.id])
         elif rule.kind == "exclude":
             made = WhyNot(rule=rule.id, text=text, source=source)
-        elif rule.kind == "fit":
+        elif isinstance(rule, FitRule):
             made = self.words.fit_of_rule(rule, situation, text, source)
         else:
             made = Caveat(rule=rule.id, text=text, source=source, review=self.reviews[rule.id],
@@ -153,7 +139,7 @@ class Explainer:
             DerivedFact(
                 name=fact["name"], value=fact["value"], rule=effect.rule.id,
                 label=effect.derived_label or _fill(effect.rule.derive.label, None, situation, derived_values))
-            for effect, fact in fired if fact is not None)
+            for effect, fact in fired if fact is not None and isinstance(effect.rule, DeriveRule))
         trace = tuple(self._firing(order, effect) for order, (effect, _) in enumerate(fired, start=1)) if full else ()
 
         scores = dict.fromkeys(self.order, 0)
@@ -168,18 +154,18 @@ class Explainer:
         # Lex specialis: a rule that fires on an instrument sets aside the rules it supersedes there.
         set_aside: dict[str, set[str]] = {i: set() for i in self.order}
         for effect, _ in fired:
-            if effect.rule.supersedes:
+            if isinstance(effect.rule, InstrumentRule) and effect.rule.supersedes:
                 for instrument_id in effect.instruments:
                     set_aside[instrument_id].update(effect.rule.supersedes)
         for effect, _ in fired:
             rule = effect.rule
-            if rule.general:
+            if isinstance(rule, CaveatRule) and rule.general:
                 general.append(Caveat(rule=rule.id, text=_fill(rule.text, None, situation, derived_values),
                                       legal_reference=legal_reference(kb, rule.source), source=rule.source,
                                       review=self.reviews[rule.id]))
                 continue
             target = effect_lists.get(rule.kind)
-            if rule.kind == "fit":
+            if isinstance(rule, FitRule):
                 for instrument_id in effect.instruments:
                     fits[instrument_id].append(effect)
                 continue
@@ -188,12 +174,12 @@ class Explainer:
             for instrument_id in effect.instruments:
                 if rule.id in set_aside[instrument_id]:
                     continue
-                served[instrument_id].update(rule.serves)
-                if rule.off_topic:
-                    off_topic.add(instrument_id)
-                target[instrument_id].append(self._explanation(effect, instrument_id, situation, derived_values))
-                if rule.kind == "score":
+                if isinstance(rule, ScoreRule):
+                    served[instrument_id].update(rule.serves)
+                    if rule.off_topic:
+                        off_topic.add(instrument_id)
                     scores[instrument_id] += rule.points
+                target[instrument_id].append(self._explanation(effect, instrument_id, situation, derived_values))
 
         goals = situation.goals
 

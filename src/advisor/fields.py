@@ -1,15 +1,17 @@
-"""What conditions may talk about: the fields of the situation and of an instrument, with types."""
+"""What conditions may talk about: the fields of the situation and of an instrument, with their shape,
+vocabulary and treatment (money, free text: models.Treatment)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, Optional, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from .conditions import LIST_OPS, NUMBER_OPS, SCALAR_OPS
+from .models import Situation, Treatment
+from .operators import operators_for
 
 
 @dataclass(frozen=True)
@@ -17,18 +19,13 @@ class FieldSpec:
     name: str
     shape: str                      # list | scalar | number | bool | date | text | any
     allowed: Optional[tuple] = None  # closed vocabulary, if any
+    money: bool = False              # an amount in euros (models.Treatment)
+    free_text: bool = False          # typed by the user: caseless, quoted as written (models.Treatment)
 
     @property
-    def ops(self) -> set[str]:
-        if self.shape == "list":
-            return LIST_OPS
-        if self.shape in ("number", "date"):
-            return NUMBER_OPS | {"in", "not_in", "not_equals"}
-        if self.shape == "bool":
-            return {"equals", "not_equals", "exists"}
-        if self.shape == "any":
-            return SCALAR_OPS | NUMBER_OPS
-        return SCALAR_OPS
+    def ops(self) -> frozenset[str]:
+        """The operators a condition may use on this field (operators.py says which shapes each fits)."""
+        return operators_for(self.shape)
 
 
 def _strip_optional(annotation: Any) -> Any:
@@ -69,5 +66,13 @@ def model_fields(model: type[BaseModel], prefix: str = "", skip: tuple = ()) -> 
             continue
         spec = _spec(prefix + name, annotation)
         if spec is not None:
+            for mark in info.metadata:
+                if isinstance(mark, Treatment):
+                    spec = replace(spec, money=spec.money or mark.money, free_text=spec.free_text or mark.free_text)
             specs[spec.name] = spec
     return specs
+
+
+SITUATION_FIELDS = model_fields(Situation)
+MONEY_FIELDS = frozenset(name for name, spec in SITUATION_FIELDS.items() if spec.money)
+FREE_TEXT_FIELDS = tuple(name for name, spec in SITUATION_FIELDS.items() if spec.free_text)

@@ -11,7 +11,8 @@ import contextlib
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
+from collections.abc import Iterator
 
 from .advice import Advice
 from .engine import Advisor
@@ -21,6 +22,7 @@ from .impact_report import Diff, Example, FieldChange, FileChange, Group, ItemCh
 from .knowledge import KnowledgeBase, kb_files, load
 from .loading import Problem
 from .models import Situation
+from .rule_models import ExcludeRule, InstrumentRule, ScoreRule
 from .scenarios import Scenario, failures
 from .situations import parse_situation
 
@@ -144,13 +146,17 @@ def _applied(advice: Advice, kb: KnowledgeBase) -> dict[str, dict[str, tuple]]:
     fired = [(f, kb.rule(f.rule)) for f in advice.trace]
     aside: dict[str, set[str]] = {}
     for firing, rule in fired:
-        for instrument in firing.instruments if rule.supersedes else ():
-            aside.setdefault(instrument, set()).update(rule.supersedes)
+        if isinstance(rule, InstrumentRule):
+            for instrument in firing.instruments if rule.supersedes else ():
+                aside.setdefault(instrument, set()).update(rule.supersedes)
     out: dict[str, dict[str, tuple]] = {}
     for firing, rule in fired:
-        if rule.kind not in ("score", "exclude"):
+        if isinstance(rule, ScoreRule):
+            signature: tuple = (rule.points, rule.serves, rule.off_topic)
+        elif isinstance(rule, ExcludeRule):
+            signature = ("uitsluiting",)
+        else:
             continue
-        signature = (rule.points, rule.serves, rule.off_topic) if rule.kind == "score" else ("uitsluiting",)
         for instrument in firing.instruments:
             if rule.id not in aside.get(instrument, ()):
                 out.setdefault(instrument, {})[rule.id] = signature

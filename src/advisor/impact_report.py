@@ -32,7 +32,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import xml.etree.ElementTree as ET
-from typing import Any, Iterable, Literal, Optional
+from typing import Any, Literal, Optional
+from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict
 

@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from .checking import check
 from .errors import KnowledgeBaseError
 from .goal_matrix import GoalEntry, check_matrix
 from .scenarios import Scenario
 from .steps import StepSpec
 from .loading import Document, Problem, YamlError, read_yaml, validate
-from .models import Instrument, Legal, Questionnaire, Rule, Term
+from .models import Instrument, Legal, Questionnaire, Term
+from .rule_models import Rule
 
 KNOWLEDGE_FILES = ("instruments.yaml", "glossary.yaml", "legal.yaml", "questions.yaml", "goal_matrix.yaml",
                    "next_steps.yaml")
@@ -56,12 +58,13 @@ class KnowledgeBase:
 
 
 def default_root() -> Path:
-    """The shipped KB: $ADVISOR_KB, else the checkout this package runs from, else the working dir."""
+    """The default KB: $ADVISOR_KB, else the one shipped with the package (paths.SHIPPED: the wheel's
+    copy, or the checkout of an editable install), else the working dir."""
     if os.environ.get("ADVISOR_KB"):
         return Path(os.environ["ADVISOR_KB"])
-    here = Path(__file__).resolve().parents[2]
-    if (here / "knowledge").is_dir():
-        return here
+    from .paths import SHIPPED
+    if (SHIPPED / "knowledge").is_dir():
+        return SHIPPED
     return Path.cwd()
 
 
@@ -109,8 +112,6 @@ def _list_of(doc: Document, model, label: str, problems: list[Problem], indexed:
 
 def load(root: Optional[Path] = None) -> KnowledgeBase:
     """Read and check everything; raise KnowledgeBaseError with all problems at once."""
-    from .checking import check  # cross references need the whole KB
-
     root = Path(root) if root else default_root()
     problems: list[Problem] = []
     if not (root / "knowledge").is_dir():

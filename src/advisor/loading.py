@@ -11,13 +11,15 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Annotated, Any, Optional, get_args, get_origin
+from collections.abc import Iterable
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-Path_ = tuple  # a location inside a document: keys and list indexes
+Location = tuple  # a location inside a document: its keys and list indexes from the top
 
 
 @dataclass(frozen=True, order=True)
@@ -36,7 +38,7 @@ class Document:
 
     file: str
     data: Any
-    lines: dict[Path_, int] = field(default_factory=dict)
+    lines: dict[Location, int] = field(default_factory=dict)
 
     def line(self, path: Iterable[Any]) -> int:
         """Line of the deepest part of `path` that exists in the file."""
@@ -95,7 +97,7 @@ def parse_yaml(text: str, name: str) -> Document:
     return doc
 
 
-def _build(node: yaml.Node, path: Path_, doc: Document, constructor) -> Any:
+def _build(node: yaml.Node, path: Location, doc: Document, constructor) -> Any:
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -149,7 +151,6 @@ def _model_at(model: type[BaseModel], loc: tuple) -> Optional[type[BaseModel]]:
 
 
 def _inner_model(annotation: Any) -> Any:
-    from typing import get_args
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in get_args(annotation):
@@ -183,14 +184,65 @@ def describe_error(model: type[BaseModel], error: dict) -> str:
     return f"'{where}': {message}" if where else message
 
 
-def validate(model: type[BaseModel], data: Any, doc: Document, path: Path_, label: str = ""):
-    """Validate `data` (found at `path` in `doc`) as `model`; return (instance or None, problems)."""
+class TaggedUnion:
+    """A discriminated union of models (`Annotated[Union[A, B], Field(discriminator="kind")]`): its tag
+    key and the member model of each tag, so that errors name the member's own fields and lines."""
+
+    def __init__(self, key: str, members: dict[Any, type[BaseModel]], annotation: Any):
+        self.key, self.members = key, members
+        self.adapter = TypeAdapter(annotation)
+
+    @classmethod
+    def of(cls, annotation: Any) -> Optional["TaggedUnion"]:
+        if get_origin(annotation) is not Annotated:
+            return None
+        union, *metadata = get_args(annotation)
+        key = next((m.discriminator for m in metadata if isinstance(m, FieldInfo) and m.discriminator), None)
+        if not isinstance(key, str):
+            return None
+        members = {tag: member for member in get_args(union)
+                   for tag in get_args(member.model_fields[key].annotation)}
+        return cls(key, members, annotation)
+
+    def owners(self, name: str) -> list[Any]:
+        """The tags whose member allows the field `name`."""
+        return [tag for tag, member in self.members.items() if name in member.model_fields]
+
+    def describe(self, error: dict) -> tuple[tuple, str]:
+        """(location, message) of one error, the location without the tag pydantic puts first."""
+        loc = tuple(error["loc"])
+        kind = error["type"]
+        if kind == "union_tag_not_found":
+            return (), f"missing required field '{self.key}'"
+        if kind == "union_tag_invalid":
+            tag = error.get("ctx", {}).get("tag")
+            expected = [str(t) for t in self.members]
+            return (self.key,), (f"'{self.key}': unknown value '{tag}'{did_you_mean(tag, expected)}; "
+                                 f"expected one of: {', '.join(expected)}")
+        if not loc or loc[0] not in self.members:
+            return loc, describe_error(self.adapter, error)
+        tag, loc = loc[0], loc[1:]
+        error = {**error, "loc": loc}
+        if kind == "extra_forbidden" and len(loc) == 1 and self.owners(loc[0]):
+            only = " or ".join(f"'{t}'" for t in self.owners(loc[0]))
+            return loc, f"field '{loc[0]}' is not allowed when {self.key} is '{tag}' (only when it is {only})"
+        return loc, describe_error(self.members[tag], error)
+
+
+_UNIONS: dict[int, Optional[TaggedUnion]] = {}
+
+
+def validate(model: Any, data: Any, doc: Document, path: Location, label: str = ""):
+    """Validate `data` (found at `path` in `doc`) as `model` (a model class, or a discriminated union of
+    them); return (instance or None, problems)."""
+    if id(model) not in _UNIONS:
+        _UNIONS[id(model)] = TaggedUnion.of(model)
+    union = _UNIONS[id(model)]
     try:
-        return model.model_validate(data), []
+        return (union.adapter.validate_python(data) if union else model.model_validate(data)), []
     except ValidationError as err:
         problems = []
         for error in err.errors():
-            loc = tuple(error["loc"])
-            message = describe_error(model, error)
+            loc, message = union.describe(error) if union else (tuple(error["loc"]), describe_error(model, error))
             problems.append(doc.problem(path + loc, f"{label}{message}"))
         return None, problems

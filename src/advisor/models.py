@@ -1,15 +1,17 @@
-"""Pydantic models of the knowledge base, the rules, the situation and the advice."""
+"""Pydantic models of the knowledge base (instruments, glossary, legal facts, questionnaire) and the situation;
+the rules are in `rule_models`, the advice in `advice`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal, Optional
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .vocab import (
     Authority, Budget, ContractType, Cost, DataCheck, Effort, Goal, Kind, Level, MeasuredBy, Mode, Party, Phase,
-    Procedure, Province, Role, SituationTheme, Supplier, TenderUse, Theme, Tri, ValueForm, Verdict,
+    Procedure, Province, Role, SituationTheme, Supplier, TenderUse, Theme, Tri, ValueForm,
 )
 
 
@@ -25,7 +27,7 @@ class Source(Strict):
     instrument_field: Optional[str] = None
 
     @model_validator(mode="after")
-    def _something(self) -> "Source":
+    def _cites_something(self) -> "Source":
         if self.page is None and not self.articles and not self.instrument_field:
             raise ValueError("a source needs a report page, an article or an 'instrument_field'")
         return self
@@ -223,97 +225,6 @@ class Legal(Strict):
     thresholds: tuple[Threshold, ...]
 
 
-# ---------------------------------------------------------------- rules
-
-RuleKind = Literal["exclude", "score", "caveat", "derive", "fit"]
-
-
-class Review(Strict):
-    """Who approved the rule, when, and the hash of its meaning then (reviews.meaning_hash)."""
-    by: str = Field(min_length=1)
-    on: dt.date
-    hash: str = Field(pattern=r"^[0-9a-f]{12}$")
-
-
-class Undecided(Strict):
-    """For a table derivation: the fact asserted when the answers leave the table's value open."""
-    fact: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    label: str
-
-
-class Derivation(Strict):
-    fact: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    value: Any = True
-    label: str
-    from_table: Optional[Literal["eu_thresholds"]] = None
-    undecided: Optional[Undecided] = None
-
-    @model_validator(mode="after")
-    def _undecided_needs_table(self) -> "Derivation":
-        if self.undecided is not None and self.from_table is None:
-            raise ValueError("'undecided' only goes with 'from_table'")
-        return self
-
-
-class Rule(Strict):
-    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
-    kind: RuleKind
-    title: str
-    when: Optional[dict[str, Any]] = None
-    instruments: Optional[dict[str, Any]] = None
-    general: bool = False
-    points: Optional[int] = None
-    # Relevance (DESIGN 3a): which stated goals the instruments of a score rule serve; an
-    # off-topic rule says the instrument is beside the user's question and so serves no goal.
-    serves: tuple[Goal, ...] = ()
-    off_topic: bool = False
-    # Lex specialis: where this rule fires on an instrument, these rules do not apply to it.
-    supersedes: tuple[str, ...] = ()
-    # A 'fit' rule judges one answer of the user per instrument: `answer` is the situation field
-    # (and `value`, for a list field, the chosen value it is about), `verdict` the judgement.
-    answer: Optional[str] = None
-    value: Optional[str] = None
-    verdict: Optional[Verdict] = None
-    text: Optional[str] = None
-    derive: Optional[Derivation] = None
-    rationale: str
-    source: Source
-    review: Optional[Review] = None
-
-    @model_validator(mode="after")
-    def _effect_fits_kind(self) -> "Rule":
-        if self.kind == "score" and not self.points:
-            raise ValueError("a 'score' rule needs non-zero 'points'")
-        if self.kind != "score" and self.points is not None:
-            raise ValueError(f"'points' is only allowed on 'score' rules, not on '{self.kind}'")
-        if self.kind == "derive":
-            if self.derive is None:
-                raise ValueError("a 'derive' rule needs 'derive: {fact, label}'")
-            if self.instruments is not None or self.general:
-                raise ValueError("a 'derive' rule concerns the situation, not 'instruments'")
-        else:
-            if self.derive is not None:
-                raise ValueError(f"'derive' is only allowed on 'derive' rules, not on '{self.kind}'")
-            if not self.text:
-                raise ValueError(f"a '{self.kind}' rule needs a Dutch 'text'")
-        if self.kind == "fit" and (self.answer is None or self.verdict is None or self.general):
-            raise ValueError("a 'fit' rule needs 'answer' (the situation field it judges) and 'verdict', "
-                             "and is about instruments, never 'general'")
-        if self.kind != "fit" and (self.answer or self.value or self.verdict):
-            raise ValueError(f"'answer', 'value' and 'verdict' belong on 'fit' rules, not on '{self.kind}'")
-        if self.general and self.kind != "caveat":
-            raise ValueError("only 'caveat' rules can be 'general'")
-        if self.general and self.instruments is not None:
-            raise ValueError("a 'general' caveat applies to no instrument: drop 'instruments'")
-        if self.serves and not (self.kind == "score" and (self.points or 0) > 0):
-            raise ValueError("'serves' belongs on a 'score' rule with positive 'points'")
-        if self.supersedes and (self.general or self.kind == "derive"):
-            raise ValueError("'supersedes' works per instrument: not on 'general' or 'derive' rules")
-        if self.off_topic and not (self.kind == "score" and (self.points or 0) < 0):
-            raise ValueError("'off_topic' belongs on a 'score' rule with negative 'points'")
-        return self
-
-
 # ---------------------------------------------------------------- questionnaire
 
 QuestionType = Literal["one", "several", "number", "yesno", "date", "text"]
@@ -357,6 +268,35 @@ class Questionnaire(Strict):
 
 # ---------------------------------------------------------------- situation and advice
 
+# C0 and C1 control characters (CR, LF and tab included), DEL, and the Unicode line and paragraph
+# separators: free text may hold none (situations.CONTROL); written so that Python's `re` and JSON Schema
+# (ECMA-262) read the same class.
+CONTROL_CHARACTERS = "\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029"
+
+
+@dataclass(frozen=True)
+class Treatment:
+    """What a field's type does not say, marked in its `Annotated` metadata and read by `fields`
+    (FieldSpec.money, FieldSpec.free_text) for the compiler, the texts and the input checks."""
+    money: bool = False       # an amount in euros: reads '€ 450.000'
+    free_text: bool = False   # typed by the user: compared without regard to case ('Rotterdam' is
+    #                           'rotterdam'), quoted as written, and free of control characters
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> Any:
+        """Free text in the published contract: a string without control characters."""
+        schema = handler(core_schema)
+        if self.free_text:
+            for branch in schema.get("anyOf", [schema]):
+                if branch.get("type") == "string":
+                    branch["pattern"] = f"^[^{CONTROL_CHARACTERS}]*$"
+            schema["description"] = "Vrije tekst, zonder stuurtekens of regeleinden."
+        return schema
+
+
+MONEY = Treatment(money=True)
+FREE_TEXT = Treatment(free_text=True)
+
+
 class Situation(BaseModel):
     """What the user tells us. Every field is optional: a missing field means 'unknown'."""
 
@@ -370,9 +310,9 @@ class Situation(BaseModel):
     measured_by: Optional[MeasuredBy] = None
     supplier: Optional[Supplier] = None
     province: Optional[Province] = None
-    municipality: Optional[str] = Field(default=None, min_length=1, max_length=100)
+    municipality: Annotated[Optional[str], FREE_TEXT] = Field(default=None, min_length=1, max_length=100)
     procedure: Optional[Procedure] = None
-    contract_value_eur: Optional[float] = Field(default=None, ge=0, le=1e12)
+    contract_value_eur: Annotated[Optional[float], MONEY] = Field(default=None, ge=0, le=1e12)
     contracting_authority: Optional[Authority] = None
     contract_type: Optional[ContractType] = None
     banenafspraak: Optional[bool] = None

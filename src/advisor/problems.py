@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import logging
 from http import HTTPStatus
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Optional
+from collections.abc import Callable, Iterable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,7 +23,7 @@ from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 
 from .errors import MAX_ERRORS
-from .situations import _dutch, described
+from .situations import dutch_message, described
 
 API_VERSION = "1.0.0"
 PROBLEM_JSON = "application/problem+json"
@@ -107,7 +108,7 @@ def dutch(error: dict) -> str:
     if ctx:  # 0.0 -> 0 in "moet minstens 0 zijn"
         ctx = {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in ctx.items()}
         error = {**error, "ctx": ctx}
-    return _dutch(error)
+    return dutch_message(error)
 
 
 def pydantic_errors(errors: Iterable[dict], *, skip: int = 0, root: str = "body",

@@ -1,17 +1,9 @@
-"""Plain-text rendering of an Advice for the terminal (the web uses templates instead)."""
+"""Plain-text rendering of an Advice for the terminal: the CLI's own helper (the web uses templates)."""
 
 from __future__ import annotations
 
-from .explaining import source_text
-from .advice import Advice, Fit
-
-
-MARKS = {"voldoet": "✔", "deels": "◐", "voldoet_niet": "✘", "onbekend": "?"}
-
-
-def fit_summary(fits: tuple[Fit, ...]) -> str:
-    """'✔ fase: uitvoeringsfase · ✘ niveaus: outcome' (the reasons of shortfalls are caveats)."""
-    return " · ".join(f"{MARKS[f.verdict]} {f.question}: {f.answer_text}" for f in fits)
+from .advice import Advice
+from .formatting import fit_summary, source_text
 
 
 def advice_text(advice: Advice, kb, top: int = 5) -> str:

@@ -13,16 +13,24 @@ import hashlib
 import json
 import re
 from pathlib import Path
+from typing import Any
 
-from .models import Rule
+from .rule_models import Rule
 
 REVIEWED = "beoordeeld door {by} op {on:%d-%m-%Y}"
 CHANGED = "gewijzigd na beoordeling (beoordeeld door {by} op {on:%d-%m-%Y})"
 UNREVIEWED = "niet beoordeeld"
 
 
+# Every field the rule model had before each kind got its own model, with its default: a rule is hashed
+# with all of them, so review stamps made then stay valid.
+STAMPED_FIELDS: dict[str, Any] = {"when": None, "instruments": None, "general": False, "points": None, "serves": [],
+                                  "off_topic": False, "supersedes": [], "answer": None, "value": None,
+                                  "verdict": None, "text": None, "derive": None}
+
+
 def meaning_hash(rule: Rule) -> str:
-    meaning = rule.model_dump(mode="json", exclude={"review"})
+    meaning = {**STAMPED_FIELDS, **rule.model_dump(mode="json", exclude={"review"})}
     return hashlib.sha256(json.dumps(meaning, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
 
 
@@ -36,6 +44,23 @@ def state(rule: Rule) -> str:
 
 def is_current(rule: Rule) -> bool:
     return rule.review is not None and rule.review.hash == meaning_hash(rule)
+
+
+def review_notes(kb, strict: bool) -> list[str]:
+    """'path:line: warning: ...' for every rule changed after its review (and, with strict, never reviewed)."""
+    notes = []
+    for rule in kb.rules:
+        if is_current(rule) or (rule.review is None and not strict):
+            continue
+        doc, position = kb.rule_docs[rule.id]
+        where = f"{doc.file}:{doc.line(position)}"
+        if rule.review is None:
+            notes.append(f"{where}: error: rule '{rule.id}' is not reviewed")
+        else:
+            level = "error" if strict else "warning"
+            notes.append(f"{where}: {level}: rule '{rule.id}' changed after its review by {rule.review.by} "
+                         f"on {rule.review.on}; review it again (advisor review {rule.id} --by NAME)")
+    return notes
 
 
 STAMP = re.compile(r"^  review:")

@@ -10,7 +10,7 @@ from typing import Optional
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .models import Rule
+from .rule_models import InstrumentRule, Rule
 from .paths import TEMPLATES
 from .reviews import state as review_state
 from .situations import parse_situation
@@ -44,7 +44,8 @@ def rule_book(advisor) -> list[Group]:
         docs = []
         for rule in (r for r in kb.rules if r.kind == kind):
             doc, position = kb.rule_docs[rule.id]
-            docs.append(RuleDoc(rule, describe(rule.when, labels), describe(rule.instruments, labels, "instrument"),
+            selector = rule.instruments if isinstance(rule, InstrumentRule) else None
+            docs.append(RuleDoc(rule, describe(rule.when, labels), describe(selector, labels, "instrument"),
                                 review_state(rule), fired.get(rule.id, []),
                                 f"rules/{doc.file.replace(chr(92), '/').rsplit('/', 1)[-1]}:{doc.line(position)}"))
         groups.append(Group(kind, title, KIND_INTROS[kind], docs))

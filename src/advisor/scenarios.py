@@ -39,9 +39,14 @@ class Expect(Strict):
     unmet_goals: Optional[tuple[Goal, ...]] = None                 # exactly these goals unmet, in order
 
     @model_validator(mode="after")
-    def _something(self) -> "Expect":
+    def _checks_something(self) -> "Expect":
         if not self.model_fields_set:
             raise ValueError("'expect' is empty: a scenario must check something")
+        # an empty list or mapping checks nothing (`unmet_goals: []` does: no goal may stay unmet)
+        empty = [key for key in sorted(self.model_fields_set - {"unmet_goals", "recommendations"})
+                 if getattr(self, key) in ((), {})]
+        if empty:
+            raise ValueError(f"'{empty[0]}' is empty and checks nothing: name what it must check, or drop it")
         return self
 
     def instrument_ids(self) -> list[tuple[tuple, str]]:
@@ -118,6 +123,7 @@ def failures(advice: Advice, expect: Expect) -> list[str]:
     unmet = tuple(u.goal for u in advice.unmet_goals)
     if expect.unmet_goals is not None and unmet != expect.unmet_goals:
         out.append(f"unmet_goals: {list(unmet)} instead of {list(expect.unmet_goals)}")
-    if len(ranked) + len(others) != len(ranked) + len(advice.not_recommended):
-        out.append("every instrument must be either recommended or explained in not_recommended")
+    listed = ranked + [n.instrument for n in advice.not_recommended]
+    if len(set(listed)) != len(listed):
+        out.append("every instrument must be either recommended or explained in not_recommended, once")
     return out

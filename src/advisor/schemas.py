@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .articles import ArticleUse
 from .advice import Advice
 from .reviews import state as review_state
-from .models import Article, Instrument, Questionnaire, Rule, RuleKind, Situation, Source, Threshold
+from .models import Article, Instrument, Questionnaire, Situation, Source, Strict, Threshold
+from .rule_models import CaveatRule, DeriveRule, ExcludeRule, FitRule, InstrumentRule, Rule, RuleKind, ScoreRule
 
 MAX_BATCH = 1000
 
@@ -29,10 +30,37 @@ class InstrumentList(BaseModel):
     instruments: list[InstrumentOut]
 
 
-class RuleOut(Rule):
+class RulePlacement(Strict):
     defined_in: str = Field(description="Bestand en regel in de KB, bijvoorbeeld `rules/fit.yaml:7`.")
     review_state: str = Field(description="'beoordeeld door … op …', 'gewijzigd na beoordeling (…)' of "
                                           "'niet beoordeeld'.")
+
+
+class DeriveRuleOut(RulePlacement, DeriveRule):
+    pass
+
+
+class ScoreRuleOut(RulePlacement, ScoreRule):
+    pass
+
+
+class ExcludeRuleOut(RulePlacement, ExcludeRule):
+    pass
+
+
+class CaveatRuleOut(RulePlacement, CaveatRule):
+    pass
+
+
+class FitRuleOut(RulePlacement, FitRule):
+    pass
+
+
+# A rule as the API shows it: its own fields (by kind), and where it is defined and reviewed.
+RuleOut = Annotated[Union[DeriveRuleOut, ScoreRuleOut, ExcludeRuleOut, CaveatRuleOut, FitRuleOut],
+                    Field(discriminator="kind")]
+RULE_OUT: dict[str, type[RulePlacement]] = {"derive": DeriveRuleOut, "score": ScoreRuleOut, "exclude": ExcludeRuleOut,
+                                            "caveat": CaveatRuleOut, "fit": FitRuleOut}
 
 
 class RuleList(BaseModel):
@@ -115,13 +143,14 @@ def article_summary(use: ArticleUse) -> ArticleSummary:
 
 
 def article_out(use: ArticleUse) -> ArticleOut:
-    rules = [CitingRule(id=c.rule.id, kind=c.rule.kind, general=c.rule.general, title=c.rule.title, text=c.rule.text,
+    rules = [CitingRule(id=c.rule.id, kind=c.rule.kind, general=c.rule.is_general, title=c.rule.title,
+                        text=c.rule.text if isinstance(c.rule, InstrumentRule) else None,
                         rationale=c.rule.rationale, source=c.rule.source, instruments=[i.id for i in c.instruments])
              for c in use.citations]
     return ArticleOut(**dict(article_summary(use)), rules=rules, thresholds=list(use.thresholds))
 
 
-def rule_out(kb, rule: Rule) -> RuleOut:
+def rule_out(kb, rule: Rule) -> RulePlacement:
     doc, position = kb.rule_docs[rule.id]
-    return RuleOut(**dict(rule), defined_in=f"rules/{Path(doc.file).name}:{doc.line(position)}",
-                   review_state=review_state(rule))
+    return RULE_OUT[rule.kind](**dict(rule), defined_in=f"rules/{Path(doc.file).name}:{doc.line(position)}",
+                               review_state=review_state(rule))

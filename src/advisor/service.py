@@ -18,7 +18,8 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Optional
+from collections.abc import Callable, Iterable
 
 from .engine import DEFAULT_CACHE_SIZE, Advisor
 from .errors import KnowledgeBaseError

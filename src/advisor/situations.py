@@ -16,21 +16,22 @@ import json
 import math
 import re
 from functools import lru_cache
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
+from collections.abc import Iterable
 
 from pydantic import ValidationError
 
 from .errors import MAX_ERRORS, SituationError
+from .fields import FREE_TEXT_FIELDS
 from .loading import did_you_mean
-from .models import Situation
+from .models import CONTROL_CHARACTERS, Situation
 
 LIST_FIELDS = {name for name, info in Situation.model_fields.items() if "tuple" in str(info.annotation)}
 NUMBER_FIELDS = {name for name, info in Situation.model_fields.items() if "float" in str(info.annotation)}
 BOOL_FIELDS = {name for name, info in Situation.model_fields.items() if "bool" in str(info.annotation)}
 FIELD_NAMES = tuple(Situation.model_fields)
-FREE_TEXT = ("municipality",)
-# C0 and C1 control characters (CR, LF and tab included), DEL, and the Unicode line and paragraph separators
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+FREE_TEXT = FREE_TEXT_FIELDS   # marked in the model (models.Treatment)
+CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")   # as the published schema says (models.Treatment)
 JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 NON_FINITE = {"greater_than_equal", "greater_than", "less_than_equal", "less_than", "finite_number"}
 
@@ -45,7 +46,8 @@ def suggest(word: Any, choices: Iterable[str]) -> str:
     return _suggestion(str(word), tuple(choices))
 
 
-def _dutch(error: dict) -> str:
+def dutch_message(error: dict) -> str:
+    """A Dutch message for one pydantic error of a situation (the API adds its own in problems.dutch)."""
     kind = error["type"]
     ctx = error.get("ctx", {})
     if kind == "extra_forbidden":
@@ -91,7 +93,7 @@ def described(errors: Iterable[dict], *, root: str = "situation", skip: int = 0,
 
     `known` problems (found before validation) come first; `total` is the number of pydantic errors
     when known without building them all (ValidationError.error_count())."""
-    dutch = dutch or _dutch
+    dutch = dutch or dutch_message
     found = list(known or [])[:MAX_ERRORS]
     more = max(0, len(known or []) - MAX_ERRORS)
     count = 0

@@ -51,9 +51,6 @@ Verdict = Literal["voldoet", "deels", "voldoet_niet", "onbekend"]
 VERDICT_WORDS: dict[str, str] = {"voldoet": "voldoet", "deels": "voldoet deels", "voldoet_niet": "voldoet niet",
                                  "onbekend": "onbekend"}
 
-COST_ORDER: dict[str, int] = {"X": 0, "€": 1, "€€": 2, "€€€": 3, "€€€€": 4}
-
-
 def values(literal) -> tuple[str, ...]:
     """The allowed values of a Literal vocabulary, in declaration order."""
     return get_args(literal)

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 import threading
-from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -25,10 +25,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from . import webview as view
 from .articles import article_use, article_uses
 from .errors import SituationError
-from .formatting import money
-from .explaining import source_text
-from .render import fit_summary
-from .situations import from_pairs, to_pairs
+from .formatting import FIT_MARKS, fit_summary, money, source_text
+from .situations import FREE_TEXT, from_pairs, to_pairs
 
 from .paths import STATIC, TEMPLATES
 
@@ -122,7 +120,7 @@ def web_router(service, *, base_url: str = "", contact: str = "") -> APIRouter:
 
     def context(request: Request, kb) -> dict[str, Any]:
         return {"kb": kb, "labels": view.Labels(kb), "path": request.url.path, "base": base,
-                "kind_titles": view.KIND_TITLES, "fit_marks": view.FIT_MARKS,
+                "kind_titles": view.KIND_TITLES, "fit_marks": FIT_MARKS,
                 "fit_rows": view.fit_rows, "kb_errors": _kb_notes(service)}
 
     def page(request: Request, template: str, code: int = 200, kb=None, **values: Any) -> HTMLResponse:
@@ -186,7 +184,7 @@ def web_router(service, *, base_url: str = "", contact: str = "") -> APIRouter:
         given, _ = view.answers(situation, labels, advisor.kb.questionnaire.questions)
         body = markdown.get_template("advies.md").render(
             kb=advisor.kb, labels=labels, advice=advice, given=given, online=md_permalink(base, situation),
-            md_strict=md_strict([situation.municipality]),
+            md_strict=md_strict([getattr(situation, name) for name in FREE_TEXT]),
             source=lambda src: source_text(advisor.kb, src), fit_summary=fit_summary)
         return Response(body, media_type="text/markdown; charset=utf-8",
                         headers={"Content-Disposition": 'inline; filename="advies.md"'})

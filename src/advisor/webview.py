@@ -7,14 +7,14 @@ Presentation only: no rule is decided here. The engine decides; this module name
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Optional
+from collections.abc import Iterable
 
 from . import conditions as cnd
 from .errors import SituationError
 from .models import Instrument, Question, Situation
-from .situations import parse_situation
+from .operators import OPERATORS
 from .wording import KIND_INTROS, KIND_TITLES, Labels, Words, describe  # noqa: F401 - the templates' names
 
 log = logging.getLogger("advisor.web")
@@ -36,7 +36,9 @@ def first_upper(text: str) -> str:
 
 
 def condition_json(raw: Optional[dict]) -> Optional[dict]:
-    """A show_if condition in the normalised form the browser script evaluates (no `not`)."""
+    """A show_if condition as the browser script evaluates it: `all`/`any` with items, and leaves that
+    carry their operator's `test` from the one table (operators.py), so the script knows no operator
+    by name. `not` is pushed down to the leaves first, as the engine does."""
     if raw is None:
         return None
 
@@ -46,7 +48,7 @@ def condition_json(raw: Optional[dict]) -> Optional[dict]:
         if isinstance(cond, cnd.Not):
             return tree(cnd.negate(cond.item))
         value = list(cond.value) if isinstance(cond.value, tuple) else cond.value
-        return {"op": cond.op, "field": cond.field, "value": value}
+        return {"op": cond.op, "field": cond.field, "value": value, "test": OPERATORS[cond.op].test.as_json()}
     return tree(cnd.parse(raw))
 
 
@@ -83,10 +85,6 @@ def error_map(err: SituationError, questions: dict[str, Question]) -> tuple[dict
         else:
             other.append(f"{path}: {message}")
     return by_field, other
-
-
-FIT_MARKS = {"voldoet": ("✔", "voldoet"), "deels": ("◐", "voldoet deels"), "voldoet_niet": ("✘", "voldoet niet"),
-             "onbekend": ("?", "onbekend")}
 
 
 @dataclass

@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from .advice import Caveat, Fit, Reason
+from .fields import FREE_TEXT_FIELDS, MONEY_FIELDS
 from .formatting import humanize, money
 from .models import Situation, Source
+from .rule_models import FitRule
 
 SHORTFALL = {"deels": "deels vervuld", "voldoet_niet": "niet vervuld"}
 
@@ -35,15 +37,15 @@ class AnswerWords:
     def answer(self, field: str, value: Any) -> str:
         if isinstance(value, bool):
             return "ja" if value else "nee"
-        if field == "contract_value_eur":
+        if field in MONEY_FIELDS:
             return money(value)
         if isinstance(value, (tuple, list)):
             return ", ".join(self.answer(field, v) for v in value)
-        if field == "municipality":
+        if field in FREE_TEXT_FIELDS:
             return str(value)
         return self.options.get(field, {}).get(value, humanize(str(value)))
 
-    def fit_of_rule(self, rule, situation: Situation, text: str, source: Source) -> Fit:
+    def fit_of_rule(self, rule: FitRule, situation: Situation, text: str, source: Source) -> Fit:
         chosen = rule.value if rule.value is not None else getattr(situation, rule.answer)
         return Fit(answer=rule.answer, value=rule.value, question=self.question(rule.answer),
                    answer_text=self.answer(rule.answer, chosen), verdict=rule.verdict, reason=text,

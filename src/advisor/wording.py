@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
+from collections.abc import Iterable
 
 from . import conditions as cnd
 from .checking import derived_facts
+from .fields import MONEY_FIELDS
 from .formatting import humanize, money
-from .models import Question
+from .operators import OPERATORS
 
 KIND_TITLES = {"exclude": "Uitsluiten", "score": "Punten", "caveat": "Kanttekeningen", "fit": "Wensen",
                "derive": "Afgeleide feiten"}
@@ -36,9 +38,6 @@ class Labels:
         self.values = kb.questionnaire.labels.values
         self.facts = {name: rule.derive.label for name, rule in derived_facts(kb).items()}
 
-    def question(self, name: str) -> Optional[Question]:
-        return self.questions.get(name)
-
     def field(self, name: str, scope: str = "situation") -> str:
         if scope == "instrument":
             return self.fields.get(name, humanize(name))
@@ -50,7 +49,7 @@ class Labels:
     def value(self, value: Any, name: Optional[str] = None, scope: str = "situation") -> str:
         if isinstance(value, bool):
             return "ja" if value else "nee"
-        if name == "contract_value_eur" or (name or "").startswith("derived.") and isinstance(value, (int, float)):
+        if name in MONEY_FIELDS or (name or "").startswith("derived.") and isinstance(value, (int, float)):
             return money(value)
         if isinstance(value, dt.date):
             return value.strftime("%d-%m-%Y")
@@ -109,48 +108,13 @@ def _operand(leaf: cnd.Leaf, labels: Labels, scope: str, joiner: str = "of") -> 
     return labels.value(value, leaf.field, scope)
 
 
-PHRASES = {
-    "equals": "{n} is {v}",
-    "not_equals": "{n} is bekend en is niet {v}",
-    "in": "{n} is {v}",
-    "not_in": "{n} is bekend en is niet {v}",
-    "contains": "{n} bevat {v}",
-    "contains_any": "{n} bevat {v}",
-    "contains_all": "{n} bevat {v}",
-    "contains_none": "{n} is ingevuld maar bevat niet {v}",
-    "within": "{n} is ingevuld en bevat alleen {v}",
-    "not_within": "{n} bevat iets anders dan {v}",
-    "gte": "{n} is minstens {v}",
-    "lte": "{n} is hoogstens {v}",
-    "gt": "{n} is meer dan {v}",
-    "lt": "{n} is minder dan {v}",
-}
-# Comparisons with a list attribute of the instrument ("$instrument.phases").
-REF_PHRASES = dict(PHRASES, **{
-    "in": "{n} is een van {v}",
-    "not_in": "{n} is bekend en is geen van {v}",
-    "contains_any": "{n} bevat ten minste één van {v}",
-    "contains_all": "{n} bevat alle {v}",
-    "contains_none": "{n} is ingevuld maar bevat geen van {v}",
-    "within": "{n} is ingevuld en valt helemaal binnen {v}",
-    "not_within": "{n} valt niet helemaal binnen {v}",
-})
-
-
 def _leaf(leaf: cnd.Leaf, labels: Labels, scope: str) -> str:
     name = labels.field(leaf.field, scope)
     if leaf.field.startswith("derived."):
         return name if leaf.value else f"niet: {name}"
-    if leaf.op == "exists":
-        if scope == "instrument":
-            return f"{name} is opgegeven" if leaf.value else f"{name} is niet opgegeven"
-        return f"{name} is bekend" if leaf.value else f"{name} is onbekend"
-    if scope == "instrument" and isinstance(leaf.value, bool):
+    op = OPERATORS[leaf.op]
+    attribute = scope == "instrument"
+    if attribute and isinstance(leaf.value, bool) and op.operand != "flag":
         return name if leaf.value else f"niet {name}"
-    if scope == "instrument" and leaf.op == "contains_none":
-        return f"{name} bevat niet {_operand(leaf, labels, scope)}"
-    phrases = REF_PHRASES if isinstance(leaf.value, cnd.Ref) else PHRASES
-    joiner = "en" if leaf.op == "contains_all" else "of"
-    return phrases[leaf.op].format(n=name, v=_operand(leaf, labels, scope, joiner))
-
-
+    words = op.wording(leaf.value, ref=isinstance(leaf.value, cnd.Ref), attribute=attribute)
+    return words.format(n=name, v=_operand(leaf, labels, scope, op.joiner))

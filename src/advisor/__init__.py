@@ -1,0 +1,42 @@
+"""advisor: which instrument of "Zicht op sociale impact" (2022) measures or monitors the social
+impact of a purchase, and why.
+
+The library API for embedders::
+
+    from advisor import Advisor, Situation
+
+    advisor = Advisor.default()            # the shipped KB (or $ADVISOR_KB); build once, reuse
+    advice = advisor.advise(Situation(phase="uitvoering", goals=("sr_monitoren",)))
+    advice.recommendations[0].name
+
+`Advisor`, `Situation` and `Advice` are imported on first use, so `import advisor` (and reading
+`advisor.__version__`) stays cheap.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"   # the one place: pyproject.toml reads it ([tool.hatch.version])
+
+__all__ = ["Advice", "Advisor", "Situation", "__version__"]
+
+_LAZY = {"Advisor": ".engine", "Situation": ".models", "Advice": ".advice"}
+
+if TYPE_CHECKING:
+    from .advice import Advice
+    from .engine import Advisor
+    from .models import Situation
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(_LAZY[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,0 +1,30 @@
+"""The knowledge base as the modules that read it see it: a Protocol, so that they are typed without
+importing `knowledge` (which calls `checking` while it loads; a Protocol keeps that one-way)."""
+
+from __future__ import annotations
+
+from typing import Any, Optional, Protocol
+
+from .loading import Document
+from .models import Article, Instrument, Legal, Questionnaire, Term
+from .rule_models import Rule
+
+
+class KB(Protocol):
+    """What is read of a knowledge base; knowledge.KnowledgeBase is one."""
+    instruments: tuple[Instrument, ...]
+    glossary: tuple[Term, ...]
+    legal: Legal
+    questionnaire: Questionnaire
+    rules: tuple[Rule, ...]
+    next_steps: tuple[Any, ...]
+    scenarios: tuple[Any, ...]
+    scenario_docs: tuple[tuple[Document, int], ...]
+    docs: dict[str, Document]
+    rule_docs: dict[str, tuple[Document, tuple]]
+
+    def instrument(self, instrument_id: str) -> Optional[Instrument]: ...
+
+    def rule(self, rule_id: str) -> Optional[Rule]: ...
+
+    def article(self, article_id: str) -> Optional[Article]: ...

@@ -1,0 +1,89 @@
+"""The OpenAPI document of the JSON API, generated from the models: FastAPI describes the operations and
+the response models; the models the API reads by hand (request bodies, validated strictly with its own
+limits) and the problem document are added by pydantic in validation mode, normalised the way FastAPI
+normalises its own schemas. One model, one schema, one name: a generated client (openapi-python-client,
+openapi-typescript) gets one class per model, for requests and responses alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+
+from fastapi import FastAPI
+from fastapi.encoders import jsonable_encoder
+from fastapi.openapi.models import OpenAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+REF = "#/components/schemas/{model}"
+
+
+class SchemaConflict(RuntimeError):
+    """Two different schemas would be published under one name (a client generator rejects that)."""
+
+
+def body_schema(model: type[BaseModel], examples: dict[str, Any]) -> dict:
+    """The `requestBody` of an operation whose body the API reads itself (FastAPI's `openapi_extra`):
+    a reference to the model's component (added by `document`), with named examples."""
+    return {"requestBody": {"required": True, "content": {"application/json": {
+        "schema": {"$ref": REF.format(model=model.__name__)},
+        "examples": {name: {"summary": name.replace("_", " "), "value": value} for name, value in examples.items()},
+    }}}}
+
+
+def _normalised(schemas: dict[str, Any]) -> dict[str, Any]:
+    """Component schemas as FastAPI publishes its own: through its OpenAPI model, without null values."""
+    doc = OpenAPI.model_validate({"openapi": "3.1.0", "info": {"title": "-", "version": "-"},
+                                  "components": {"schemas": schemas}})
+    return jsonable_encoder(doc, by_alias=True, exclude_none=True)["components"]["schemas"]
+
+
+def _refs(value: Any) -> Iterator[str]:
+    """Every component name referenced (`$ref`) anywhere inside `value`."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                yield ref.rsplit("/", 1)[-1]
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _reachable(paths: dict, components: dict) -> set[str]:
+    seen: set[str] = set()
+    todo = list(_refs(paths))
+    while todo:
+        name = todo.pop()
+        if name not in seen and name in components:
+            seen.add(name)
+            todo.extend(_refs(components[name]))
+    return seen
+
+
+def document(app: FastAPI, prefix: str, models: Sequence[type[BaseModel]],
+             drop_responses: Iterable[str] = ("422",)) -> dict:
+    """The OpenAPI document of the operations under `prefix`, with `models` (read by hand, so unknown
+    to FastAPI) as components of their own name. Raises SchemaConflict when such a model's schema
+    differs from the one FastAPI published under that name."""
+    doc = get_openapi(title=app.title, version=app.version, openapi_version=app.openapi_version,
+                      description=app.description, routes=app.routes)
+    doc["paths"] = {path: item for path, item in doc.get("paths", {}).items() if path.startswith(prefix)}
+    for item in doc["paths"].values():
+        for operation in item.values():
+            for status in drop_responses:
+                operation.get("responses", {}).pop(status, None)
+    components = doc.setdefault("components", {}).setdefault("schemas", {})
+    _, definitions = models_json_schema([(model, "validation") for model in models], ref_template=REF)
+    for name, schema in _normalised(definitions.get("$defs", {})).items():
+        if name in components and components[name] != schema:
+            raise SchemaConflict(f"the schema '{name}' of the request differs from the one of the response; "
+                                 "make the model describe both")
+        components[name] = schema
+    keep = _reachable(doc["paths"], components)
+    doc["components"]["schemas"] = {name: schema for name, schema in components.items() if name in keep}
+    return doc

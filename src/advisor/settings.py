@@ -1,0 +1,96 @@
+"""The server's settings, from the environment (`ADVISOR_*`), in one place.
+
+`Settings()` reads them all at once and refuses a bad value with every problem named, and
+`settings_error` turns that into one line for the log or the terminal (no traceback):
+
+    invalid setting ADVISOR_ADVICE_CACHE='abc': expected a whole number
+
+An empty variable counts as not set (its default holds).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Optional
+from urllib.parse import urlsplit
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from .engine import DEFAULT_CACHE_SIZE as ADVICE_CACHE
+from .service import DEFAULT_QUIET as RELOAD_QUIET
+
+PREFIX = "ADVISOR_"
+BATCH_CONCURRENCY = 2      # batches worked on at once per process
+BATCH_WAIT = 1.0           # seconds a further batch waits for a free slot before a 503
+
+
+def check_base_url(base_url: str) -> str:
+    """The configured public address ('https://keuzehulp.example.nl'), without a trailing slash; '' if none."""
+    base_url = (base_url or "").strip().rstrip("/")
+    if not base_url:
+        return ""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment \
+            or re.search(r"[\s<>\"'`\\]", base_url):
+        raise ValueError(f"ADVISOR_BASE_URL must be an http(s) address such as https://keuzehulp.example.nl, "
+                         f"not {base_url!r}")
+    return base_url
+
+
+class Settings(BaseSettings):
+    """What `advisor serve` (and `uvicorn --factory advisor.app:app_from_env`) reads from the environment."""
+
+    model_config = SettingsConfigDict(env_prefix=PREFIX, env_ignore_empty=True, extra="ignore", frozen=True)
+
+    kb: Optional[Path] = Field(default=None, description="folder holding knowledge/ and rules/")
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), description="comma-separated origins allowed to call the API from a browser")
+    watch: bool = Field(default=False, description="reload the KB when a file changes")
+    reload_quiet: float = Field(default=RELOAD_QUIET, ge=0, description="seconds without changes before a reload")
+    advice_cache: int = Field(default=ADVICE_CACHE, ge=0, description="advices kept for repeated situations; 0: off")
+    base_url: str = Field(default="", description="public address for permalinks; default: relative links")
+    contact: str = Field(default="", description="e-mail address or URL for feedback, on /toegankelijkheid")
+    batch_concurrency: int = Field(default=BATCH_CONCURRENCY, ge=1, description="batches at once per process")
+    batch_wait: float = Field(default=BATCH_WAIT, ge=0, description="seconds a batch waits for a slot before a 503")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _comma_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(origin.strip() for origin in value.split(",") if origin.strip())
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _public_address(cls, value: str) -> str:
+        return check_base_url(value)
+
+
+MESSAGES = {"int_parsing": "expected a whole number", "float_parsing": "expected a number",
+            "bool_parsing": "expected 1 or 0 (true/false, yes/no, on/off)",
+            "greater_than_equal": "must be at least {ge}"}
+
+
+def settings_error(err: ValidationError) -> str:
+    """Every problem of a ValidationError of Settings, on one line."""
+    parts = []
+    for error in err.errors(include_url=False):
+        name = PREFIX + "_".join(str(part) for part in error["loc"][:1]).upper()
+        message = MESSAGES.get(error["type"], error["msg"]).format(**error.get("ctx", {}))
+        message = message.removeprefix("Value error, ")
+        parts.append(f"{name}={error.get('input')!r}: {message}")
+    return "invalid setting " + "; ".join(parts)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """The settings from the environment (and `overrides`); raise SettingsError with one line if any is bad."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as err:
+        raise SettingsError(settings_error(err)) from None
+
+
+class SettingsError(ValueError):
+    """A bad `ADVISOR_*` value; its message is one line naming each variable, its value and what is wrong."""
