@@ -35,7 +35,7 @@ from starlette.responses import Response
 
 from . import problems
 from .advice import Advice
-from .articles import article_use, article_uses
+from .articles import ArticleUse, article_use, article_uses
 from .models import Situation
 from .openapi import body_schema
 from .problems import ApiProblem, invalid_input, pydantic_errors
@@ -103,13 +103,27 @@ class _Twice(dict):
     twice: list[str]
 
 
+def _article_use(kb, article_id: str) -> ArticleUse:
+    """The uses of an article the KB has (article_use gives None only for an unknown id)."""
+    use = article_use(kb, article_id)
+    if use is None:
+        raise LookupError(f"no article '{article_id}' in this KB")
+    return use
+
+
 def _object(pairs: list[tuple[str, Any]]) -> dict:
     found = dict(pairs)
     if len(found) == len(pairs):
         return found
     seen: set[str] = set()
     twice = _Twice(found)
-    twice.twice = list(dict.fromkeys(key for key, _ in pairs if key in seen or seen.add(key)))
+    again = []
+    for key, _ in pairs:
+        if key in seen:
+            again.append(key)
+        else:
+            seen.add(key)
+    twice.twice = list(dict.fromkeys(again))
     return twice
 
 
@@ -320,7 +334,7 @@ def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
                 summary="Eén wetsartikel met elke regel die het aanhaalt (en haar instrumenten) en de drempels")
     async def article(request: Request, article_id: str) -> Response:
         return one(request, "article", article_id, "articles",
-                   lambda found: article_out(article_use(service.advisor.kb, found.id)))
+                   lambda found: article_out(_article_use(service.advisor.kb, found.id)))
 
     @router.get("/questions", response_model=QuestionnaireOut, tags=["kennisbank"], responses=cached,
                 summary="De vragenlijst (stappen en vragen), om een eigen formulier te tonen")
@@ -331,17 +345,19 @@ def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
 
     @router.get("/thresholds", response_model=ThresholdList, tags=["kennisbank"], responses=cached,
                 summary="De Europese drempelbedragen die op een datum gelden")
-    async def thresholds(request: Request, date: str = Query(  # type: ignore[assignment]
+    async def thresholds(request: Request, date: str = Query(
             default=None, description="JJJJ-MM-DD; standaard vandaag.",
             json_schema_extra={"format": "date", "pattern": DATE.pattern, "examples": ["2026-03-01"]})) -> Response:
         day = dt.date.today()
         if date is not None:
+            parsed: Optional[dt.date]
             try:
-                day = dt.date.fromisoformat(date) if DATE.match(date) else None
+                parsed = dt.date.fromisoformat(date) if DATE.match(date) else None
             except ValueError:
-                day = None
-            if day is None:
+                parsed = None
+            if parsed is None:
                 raise invalid_input([("date", "moet een datum zijn (JJJJ-MM-DD)")])
+            day = parsed
         kb = service.advisor.kb
         return etag_response(request, kb.version, day.isoformat(), lambda: ThresholdList(
             date=day, kb_version=kb.version,

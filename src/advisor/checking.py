@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import partial
 
 from . import conditions as cnd
 from .fields import SITUATION_FIELDS, FieldSpec, model_fields
@@ -63,7 +64,7 @@ def _duplicates(kb, rules_in_files) -> list[Problem]:
     problems = []
     for file in ("instruments.yaml", "glossary.yaml"):
         doc = kb.docs[file]
-        seen: set[str] = set()
+        seen: set[object] = set()   # ids as written, whatever their YAML type
         for index, raw in enumerate(doc.data):
             if isinstance(raw, dict) and raw.get("id") in seen:
                 problems.append(doc.problem((index, "id"), f"duplicate id '{raw['id']}'"))
@@ -343,7 +344,7 @@ def _goals_required(when) -> set[str]:
 def matching_instruments(kb, selector) -> list[Instrument]:
     if selector is None:
         return list(kb.instruments)
-    return [i for i in kb.instruments if cnd.evaluate(selector, lambda f, i=i: _attr(i, f)) is True]
+    return [i for i in kb.instruments if cnd.evaluate(selector, partial(_attr, i)) is True]
 
 
 def _attr(instrument: Instrument, field: str):

@@ -7,6 +7,7 @@ import sys
 from enum import Enum
 from pathlib import Path
 from typing import Optional
+from collections.abc import Iterable
 
 import typer
 
@@ -169,7 +170,7 @@ def advise(
     situation = _situation(file, set_)
     advisor = _advisor(kb)
     advice = advisor.advise(situation)
-    if fmt in (AdviceFormat.odt, AdviceFormat.docx):
+    if output is not None and fmt in (AdviceFormat.odt, AdviceFormat.docx):   # output checked above
         from .documents import advice_document, to_docx, to_odt
         from .situations import to_pairs
         from urllib.parse import urlencode
@@ -223,6 +224,7 @@ def batch(
         if out_format is BatchOut.csv:
             target.write(",".join(b.SUMMARY) + "\n")
         chunks = b.chunked(b.read_lines(source, kind))
+        results: Iterable[list[tuple[bool, str]]]
         if workers > 1:
             pool = get_context("spawn").Pool(workers, initializer=b._init, initargs=(str(kb) if kb else None,))
             results = pool.imap(_batch_work, ((chunk, view.value, out_format.value) for chunk in chunks))

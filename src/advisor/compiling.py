@@ -12,12 +12,14 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any, Optional
+from collections.abc import Callable
 
 from . import conditions as cnd
 from .checking import matching_instruments, parse_rule
 from .fields import FREE_TEXT_FIELDS, MONEY_FIELDS, SITUATION_FIELDS
 from .formatting import money
 from .kbtypes import KB
+from .models import Instrument
 from .rule_models import DeriveRule, Rule
 from .operators import FALSE, OPERATORS, both, either
 
@@ -145,7 +147,8 @@ def _threshold_rows(kb: KB, rule: DeriveRule, when) -> list[tuple[list, Any, str
                 amounts = sorted({row.amount_eur for row in applying})
                 if not amounts:
                     continue
-                base = dates + (_known("contract_type", contract_type), _known("contracting_authority", authority))
+                base: tuple[cnd.Cond, ...] = dates + (_known("contract_type", contract_type),
+                                                      _known("contracting_authority", authority))
                 if when is not None:
                     base += (when,)
                 described = "; ".join(f"{row.label.lower()}: {money(row.amount_eur)}" for row in applying)
@@ -172,6 +175,11 @@ def _threshold_rows(kb: KB, rule: DeriveRule, when) -> list[tuple[list, Any, str
     return [(_Builder().patterns(whole), value, label, fact) for whole, value, label, fact in rows]
 
 
+def _resolver(instrument: Instrument) -> Callable[[cnd.Ref], Any]:
+    """Resolves `$instrument.<name>` references to the instrument's own values."""
+    return lambda ref: instrument.attribute(ref.name)
+
+
 def compile_rules(kb: KB) -> CompiledRuleset:
     definitions: dict[str, dict] = {}
     effects: dict[str, Effect] = {}
@@ -183,7 +191,7 @@ def compile_rules(kb: KB) -> CompiledRuleset:
     for rule in kb.rules:
         when, selector = parse_rule(rule)
         derive = rule.derive if isinstance(rule, DeriveRule) else None
-        if derive is not None and derive.from_table:
+        if isinstance(rule, DeriveRule) and rule.derive.from_table:
             for n, (patterns, value, label, fact) in enumerate(_threshold_rows(kb, rule, when)):
                 if patterns is not FALSE:
                     add(f"{rule.id}#{n}", patterns, Effect(f"{rule.id}#{n}", rule, (), value, label, fact))
@@ -196,7 +204,7 @@ def compile_rules(kb: KB) -> CompiledRuleset:
             continue
         groups: dict[str, tuple[Any, list[str]]] = {}
         for instrument in matching_instruments(kb, selector):
-            bound = cnd.bind(when, lambda ref, i=instrument: i.attribute(ref.name)) if when is not None else None
+            bound = cnd.bind(when, _resolver(instrument)) if when is not None else None
             patterns = _Builder().patterns(bound)
             if patterns is FALSE:
                 continue

@@ -64,7 +64,7 @@ def parse(raw: Any, path: tuple = ()) -> Cond:
     """Turn YAML data into a condition tree; raise ConditionError with the path of the fault."""
     if not isinstance(raw, dict) or not raw:
         raise ConditionError(path, "a condition must be a non-empty mapping (a field, 'all', 'any' or 'not')")
-    parts = []
+    parts: list[Cond] = []
     for key, value in raw.items():
         where = path + (key,)
         if key in ("all", "any"):

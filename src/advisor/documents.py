@@ -72,7 +72,8 @@ def advice_document(advice: Advice, kb, permalink: str) -> Document:
     doc.add(Para(f"Online: {permalink}"))
     situation = advice.situation
     answers = [f"{words.question(f).capitalize()}: {words.answer(f, getattr(situation, f))}"
-               for f in sorted(words.order, key=words.order.get) if getattr(situation, f, None) not in (None, ())]
+               for f in sorted(words.order, key=lambda f: words.order[f])
+               if getattr(situation, f, None) not in (None, ())]
     doc.add(Heading(2, "Uw antwoorden"))
     doc.add(Bullets(answers or ["(geen antwoorden)"]))
     if advice.derived:

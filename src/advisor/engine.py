@@ -44,7 +44,7 @@ def rule_name(message: str) -> str:
     situation each time."""
     try:
         if message.startswith('{"'):
-            name, end = json.decoder.scanstring(message, 2)
+            name, end = json.decoder.scanstring(message, 2)  # type: ignore[attr-defined]  # in json.decoder, not in typeshed
             if message[end:end + 8].lstrip().startswith(":"):
                 return name
     except ValueError:   # an unterminated or badly escaped key
@@ -112,7 +112,8 @@ def chunks(compiled: CompiledRuleset) -> list[list[str]]:
               if compiled.effects[names[0]].rule.kind == "derive"]
     # The derive rules share the first ruleset with other rules: in fuzzing, a ruleset of derive
     # rules alone corrupted the heap after a few advices (benchmarks/engine_fuzz.py).
-    groups, current = [], list(derive)
+    groups: list[list[str]] = []
+    current = list(derive)
     for rule_id, names in by_rule.items():
         if compiled.effects[names[0]].rule.kind == "derive":
             continue

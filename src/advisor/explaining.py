@@ -89,6 +89,8 @@ class Explainer:
 
     def _explanation(self, effect: Effect, instrument_id: str, situation: Situation, derived: dict[str, Any]):
         rule = effect.rule
+        if not isinstance(rule, InstrumentRule):   # only rules about instruments are explained per instrument
+            raise TypeError(f"rule '{rule.id}' ({rule.kind}) has no effect on instruments")
         meta = self._placeholders.get(rule.id)
         if meta is None:
             names = tuple(n for n in dict.fromkeys(PLACEHOLDER.findall(rule.text))
@@ -148,7 +150,8 @@ class Explainer:
         caveats: dict[str, list[Caveat]] = {i: [] for i in self.order}
         general: list[Caveat] = []
         fits: dict[str, list[Effect]] = {i: [] for i in self.order}     # made only where shown
-        effect_lists = {"score": reasons, "exclude": exclusions, "caveat": caveats}
+        effect_lists: dict[str, dict[str, list[Reason]] | dict[str, list[WhyNot]] | dict[str, list[Caveat]]] = {
+            "score": reasons, "exclude": exclusions, "caveat": caveats}
         served: dict[str, set[str]] = {i: set() for i in self.order}
         off_topic: set[str] = set()
         # Lex specialis: a rule that fires on an instrument sets aside the rules it supersedes there.
@@ -195,15 +198,15 @@ class Explainer:
         serves = {i: tuple(g for g in goals if g in served[i]) if i not in off_topic else () for i in self.order}
         candidates = [i for i in self.order if not exclusions[i] and scores[i] > 0 and (serves[i] or not goals)]
         candidates.sort(key=lambda i: (-scores[i], -len(in_favour(i)), self.order[i]))
-        recommendations = []
+        ranked: list[Recommendation] = []
         for rank, i in enumerate(candidates, start=1):
             fit = fit_of(i)
             on = tuple(caveats[i]) + tuple(shortfall_caveats(fit, self.reviews))
             steps = self.steps.steps(kb.instrument(i), situation, derived_values, on) if rank <= TOP and full else ()
-            recommendations.append(Recommendation(
+            ranked.append(Recommendation(
                 instrument=i, name=self.names[i], rank=rank, score=scores[i], serves=serves[i], fit=fit,
                 caveats=on, next_steps=steps, reasons=tuple(sorted(reasons[i], key=lambda r: -r.points))))
-        recommendations = tuple(recommendations)
+        recommendations = tuple(ranked)
         chosen = set(candidates)
         not_recommended = []
         for i in self.order:
@@ -244,6 +247,7 @@ class Explainer:
         (an off-topic instrument serves one, but its points against say why it does not count)."""
         against = [WhyNot(rule=r.rule, text=r.text, source=r.source) for r in reasons if r.points < 0]
         favour = sum(r.points for r in reasons if r.points > 0)
+        line: Optional[str]
         if off_topic and score > 0:
             line = OFF_TOPIC
         elif goals and not serves:

@@ -11,7 +11,7 @@ the web page /regels.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
+from typing import Any, Optional
 
 from .engine import Advisor
 from .impact_report import (Coverage, GoalCount, InstrumentCount, RuleInfo, coverage_markdown, coverage_svg,
@@ -31,7 +31,7 @@ TOP = 3
 
 def _threshold_cases(kb: KnowledgeBase, date: dt.date) -> list[dict]:
     """Contracts just below and above every EU threshold in force, plus fixed cases around them."""
-    cases = [  # below/above the decentral services threshold, works, social services, an open authority
+    cases: list[dict[str, Any]] = [  # below/above the decentral services threshold, works, social services, an open authority
         {"contract_type": "diensten", "contracting_authority": "decentraal", "contract_value_eur": 100000},
         {"contract_type": "diensten", "contracting_authority": "decentraal", "contract_value_eur": 300000},
         {"contract_type": "werken", "contract_value_eur": 6000000},
@@ -44,7 +44,7 @@ def _threshold_cases(kb: KnowledgeBase, date: dt.date) -> list[dict]:
             continue
         authority = threshold.authorities[0] if len(threshold.authorities) == 1 else None
         for factor in (0.9, 1.1):
-            case = {"contract_type": threshold.contract_types[0],
+            case: dict[str, Any] = {"contract_type": threshold.contract_types[0],
                     "contract_value_eur": round(threshold.amount_eur * factor, -3)}
             if authority:
                 case["contracting_authority"] = authority
@@ -71,7 +71,7 @@ def grid(kb: KnowledgeBase, date: dt.date = REFERENCE_DATE) -> list[Situation]:
     goals = ((),) + tuple((g,) for g in values(Goal))
     themes = ((),) + tuple((t,) for t in values(SituationTheme))
     suppliers = (None,) + values(Supplier)
-    rows = [{"phase": p, "goals": g, "themes": t, "supplier": s}
+    rows: list[dict[str, Any]] = [{"phase": p, "goals": g, "themes": t, "supplier": s}
             for p in phases for g in goals for t in themes for s in suppliers]
     rows += [{"phase": p, "goals": g, "role": r} for p in phases for g in goals for r in values(Role)]
     rows += [{"phase": p, "goals": g, "budget_opdrachtgever": b} for p in phases for g in goals for b in values(Budget)]

@@ -11,7 +11,7 @@ import contextlib
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 from collections.abc import Iterator
 
 from .advice import Advice
@@ -175,6 +175,7 @@ def _causes(old: dict[str, tuple], new: dict[str, tuple]) -> list[tuple[str, str
         if a == b:
             continue
         if a is None:
+            assert b is not None   # both None is equal, skipped above
             words = " sluit nu uit" if b[0] == "uitsluiting" else f" vuurt nu ({_effect(b)})"
         elif b is None:
             words = " sluit niet meer uit" if a[0] == "uitsluiting" else f" vuurt niet meer ({_effect(a)})"
@@ -321,7 +322,8 @@ def _compare_one(old: Side, new: Side, situation: Situation, groups: _Groups, sc
     return changed
 
 
-def _run_scenario(side: Side, scenario: Scenario) -> tuple[str, tuple[str, ...], tuple[str, ...], Optional[Advice]]:
+def _run_scenario(side: Side, scenario: Scenario
+                  ) -> tuple[Literal["pass", "fail"], tuple[str, ...], tuple[str, ...], Optional[Advice]]:
     try:
         situation = parse_situation(scenario.situation)
     except AdvisorError as err:

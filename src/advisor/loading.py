@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Optional, get_args, get_origin
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -135,7 +135,7 @@ def did_you_mean(word: Any, choices: Iterable[str]) -> str:
     return f" (did you mean '{matches[0]}'?)" if matches else ""
 
 
-def _model_at(model: type[BaseModel], loc: tuple) -> Optional[type[BaseModel]]:
+def _model_at(model: type[BaseModel] | TypeAdapter[Any], loc: tuple) -> Optional[type[BaseModel]]:
     """The model class that owns the last key of `loc` (for listing its allowed fields)."""
     current: Any = model
     for part in loc[:-1]:
@@ -164,7 +164,7 @@ def _loc_text(loc: tuple) -> str:
     return ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in loc).replace(".[", "[")
 
 
-def describe_error(model: type[BaseModel], error: dict) -> str:
+def describe_error(model: type[BaseModel] | TypeAdapter[Any], error: Mapping[str, Any]) -> str:
     loc = tuple(error["loc"])
     kind = error["type"]
     where = _loc_text(loc)
@@ -208,7 +208,7 @@ class TaggedUnion:
         """The tags whose member allows the field `name`."""
         return [tag for tag, member in self.members.items() if name in member.model_fields]
 
-    def describe(self, error: dict) -> tuple[tuple, str]:
+    def describe(self, error: Mapping[str, Any]) -> tuple[tuple, str]:
         """(location, message) of one error, the location without the tag pydantic puts first."""
         loc = tuple(error["loc"])
         kind = error["type"]

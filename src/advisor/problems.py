@@ -13,7 +13,7 @@ import json
 import logging
 from http import HTTPStatus
 from typing import Any, Optional
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -63,13 +63,13 @@ class ApiProblem(Exception):
     """Raised anywhere in the API to answer with a problem document."""
 
     def __init__(self, status: int, detail: str, *, errors: Optional[list[tuple[str, str]]] = None,
-                 type: str = "about:blank", title: Optional[str] = None, headers: Optional[dict] = None,
+                 type: str = "about:blank", title: Optional[str] = None, headers: Optional[Mapping[str, str]] = None,
                  more_errors: int = 0):
         super().__init__(detail)
         self.status, self.detail, self.errors, self.type = status, detail, errors, type
         self.more_errors = more_errors
         self.title = title or phrase(status)
-        self.headers = headers or {}
+        self.headers: Mapping[str, str] = headers or {}
 
 
 def invalid_input(errors: list[tuple[str, str]], detail: Optional[str] = None, more: int = 0) -> ApiProblem:
@@ -111,7 +111,7 @@ def dutch(error: dict) -> str:
     return dutch_message(error)
 
 
-def pydantic_errors(errors: Iterable[dict], *, skip: int = 0, root: str = "body",
+def pydantic_errors(errors: Iterable[Mapping[str, Any]], *, skip: int = 0, root: str = "body",
                     known: Optional[list[tuple[str, str]]] = None) -> tuple[list[tuple[str, str]], int]:
     """(field path, Dutch message) for the first MAX_ERRORS errors (after the `known` ones), and the number
     left out; `skip` drops leading loc parts such as 'query'."""
@@ -159,7 +159,8 @@ def install(app: FastAPI, html_error: Optional[Callable[[Request, int, str], Res
         errors = exc.errors()
         if any(e["type"] == "json_invalid" for e in errors):
             return problem_response(request.url.path, invalid_input([("body", "geen geldige JSON")]))
-        return problem_response(request.url.path, invalid_input(*pydantic_errors(errors, skip=1)))
+        found, more = pydantic_errors(errors, skip=1)
+        return problem_response(request.url.path, invalid_input(found, more=more))
 
     async def on_disconnect(request: Request, exc: ClientDisconnect) -> Response:
         # The client went away mid-upload: a normal event on the internet, not a crash of ours. Nobody
@@ -172,10 +173,11 @@ def install(app: FastAPI, html_error: Optional[Callable[[Request, int, str], Res
         return problem_response(request.url.path, ApiProblem(
             500, "Er ging aan onze kant iets mis; de fout is gelogd. Probeer het later opnieuw."))
 
-    app.add_exception_handler(ApiProblem, on_problem)
-    app.add_exception_handler(StarletteHTTPException, on_http)
-    app.add_exception_handler(RequestValidationError, on_validation)
-    app.add_exception_handler(ClientDisconnect, on_disconnect)
+    # starlette's stub types a handler as taking any Exception, not the class it is registered for
+    app.add_exception_handler(ApiProblem, on_problem)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, on_http)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, on_validation)  # type: ignore[arg-type]
+    app.add_exception_handler(ClientDisconnect, on_disconnect)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, on_crash)
 
 

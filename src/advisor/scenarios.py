@@ -50,7 +50,7 @@ class Expect(Strict):
         return self
 
     def instrument_ids(self) -> list[tuple[tuple, str]]:
-        found = [(("first",), self.first)] if self.first else []
+        found: list[tuple[tuple, str]] = [(("first",), self.first)] if self.first else []
         for key in ("top", "not_top", "recommended", "not_recommended"):
             found += [((key, i), v) for i, v in enumerate(getattr(self, key))]
         for key in ("excluded", "why_not", "caveats", "mentions", "absent"):

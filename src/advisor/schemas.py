@@ -57,9 +57,9 @@ class FitRuleOut(RulePlacement, FitRule):
 
 
 # A rule as the API shows it: its own fields (by kind), and where it is defined and reviewed.
-RuleOut = Annotated[Union[DeriveRuleOut, ScoreRuleOut, ExcludeRuleOut, CaveatRuleOut, FitRuleOut],
-                    Field(discriminator="kind")]
-RULE_OUT: dict[str, type[RulePlacement]] = {"derive": DeriveRuleOut, "score": ScoreRuleOut, "exclude": ExcludeRuleOut,
+AnyRuleOut = Union[DeriveRuleOut, ScoreRuleOut, ExcludeRuleOut, CaveatRuleOut, FitRuleOut]
+RuleOut = Annotated[AnyRuleOut, Field(discriminator="kind")]
+RULE_OUT: dict[str, type[AnyRuleOut]] = {"derive": DeriveRuleOut, "score": ScoreRuleOut, "exclude": ExcludeRuleOut,
                                             "caveat": CaveatRuleOut, "fit": FitRuleOut}
 
 
@@ -150,7 +150,7 @@ def article_out(use: ArticleUse) -> ArticleOut:
     return ArticleOut(**dict(article_summary(use)), rules=rules, thresholds=list(use.thresholds))
 
 
-def rule_out(kb, rule: Rule) -> RulePlacement:
+def rule_out(kb, rule: Rule) -> AnyRuleOut:
     doc, position = kb.rule_docs[rule.id]
     return RULE_OUT[rule.kind](**dict(rule), defined_in=f"rules/{Path(doc.file).name}:{doc.line(position)}",
                                review_state=review_state(rule))

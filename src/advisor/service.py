@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
-from typing import Optional
+from typing import Literal, Optional
 from collections.abc import Callable, Iterable
 
 from .engine import DEFAULT_CACHE_SIZE, Advisor
@@ -62,7 +62,7 @@ class Service:
         return notes
 
     @property
-    def status(self) -> str:
+    def status(self) -> Literal["ok", "degraded"]:
         return "degraded" if self.errors or self.notes() else "ok"
 
     # ------------------------------------------------------------ reloading

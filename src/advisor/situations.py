@@ -17,7 +17,7 @@ import math
 import re
 from functools import lru_cache
 from typing import Any, Optional
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from pydantic import ValidationError
 
@@ -86,7 +86,7 @@ def free_text_problems(data: Any, prefix: str = "") -> list[tuple[str, str]]:
             if isinstance(data.get(name), str) and CONTROL.search(data[name])]
 
 
-def described(errors: Iterable[dict], *, root: str = "situation", skip: int = 0, dutch=None,
+def described(errors: Iterable[Mapping[str, Any]], *, root: str = "situation", skip: int = 0, dutch=None,
               known: Optional[list[tuple[str, str]]] = None, total: Optional[int] = None
               ) -> tuple[list[tuple[str, str]], int]:
     """The first MAX_ERRORS problems as (field path, Dutch message), and how many more there are.

@@ -14,7 +14,7 @@ from pydantic import Field
 
 from . import conditions as cnd
 from .advice import Caveat, NextStep
-from .models import Instrument, Situation, Source, Strict
+from .models import Instrument, Practice, PracticeRow, Situation, Source, Strict
 from .vocab import Phase
 
 Row = Literal["responsible", "deliverables.inschrijvers", "deliverables.opdrachtnemers", "contract_monitoring",
@@ -29,6 +29,14 @@ class StepSpec(Strict):
     tender_uses: bool = False          # the step lists where in the tender the instrument may go
     effort: Optional[Literal["opdrachtgever", "opdrachtnemer"]] = None   # add what it asks of that side
     caveats: tuple[str, ...] = ()      # rule ids whose caveats on the instrument sit beside this step
+
+
+def _practice_row(practice: Practice, row: Row) -> PracticeRow:
+    """The practice row a dotted `row` names (`deliverables.inschrijvers` -> practice.deliverables.inschrijvers)."""
+    found: Any = practice
+    for part in row.split("."):
+        found = getattr(found, part)
+    return found
 
 
 class StepMaker:
@@ -52,10 +60,12 @@ class StepMaker:
     def _text(self, spec: StepSpec, instrument: Instrument, situation: Situation, derived: dict[str, Any]):
         if spec.tender_uses:
             return self._tender_uses(instrument, situation, derived), instrument.page_of("tender_uses")
-        row = instrument.practice
-        for part in spec.row.split("."):
-            row = getattr(row, part)
+        if spec.row is None:   # checking: a step has either 'row' or 'tender_uses: true'
+            raise ValueError(f"step '{spec.id}' names no practice row")
+        row = _practice_row(instrument.practice, spec.row)
         text = row.text or row.note
+        if text is None:   # PracticeRow: 'text', or 'text: null' with a 'note'
+            raise ValueError(f"step '{spec.id}': the practice row '{spec.row}' says nothing")
         if spec.effort:
             side = getattr(instrument.effort, spec.effort)
             cost = getattr(instrument.cost, spec.effort)
@@ -67,7 +77,7 @@ class StepMaker:
     def _tender_uses(self, instrument: Instrument, situation: Situation, derived: dict[str, Any]) -> str:
         if not instrument.tender_uses:
             return f"Het rapport beschrijft voor {instrument.name} geen gebruik als eis, criterium of voorwaarde."
-        allowed = True
+        allowed: Optional[bool] = True
         if instrument.tender_uses_allowed_when is not None:
             cond = cnd.parse(instrument.tender_uses_allowed_when)
             allowed = cnd.evaluate(cond, lambda f: derived.get(f.removeprefix("derived."))
@@ -81,5 +91,5 @@ class StepMaker:
         if limited and allowed is not True:
             names = " of ".join(self.words.get(u, u) for u in limited)
             text += (f" Niet als {names}: " if allowed is False else f" Als {names} alleen onder voorwaarden: ")
-            text += instrument.tender_uses_note
+            text += instrument.tender_uses_note or ""   # Instrument: given with tender_uses_limited
         return text

@@ -71,6 +71,7 @@ class AnswerWords:
 def shortfall_caveats(fits: tuple[Fit, ...], reviews: dict[str, str]) -> list[Caveat]:
     """Every unmet or partly met wish of a recommended instrument, as a caveat with its page (and the
     review state of the fit rule; a goal judged from the goal matrix has none)."""
-    return [Caveat(rule=f.rule, legal_reference=(), source=f.source, review=reviews.get(f.rule),
+    return [Caveat(rule=f.rule, legal_reference=(), source=f.source,
+                   review=reviews.get(f.rule) if f.rule is not None else None,
                    text=f"Uw wens '{f.question}: {f.answer_text}' is {SHORTFALL[f.verdict]}: {f.reason}")
             for f in fits if f.verdict in SHORTFALL and f.source is not None]
