@@ -79,7 +79,6 @@ class Explainer:
         self.kb = kb
         self.order = {i.id: n for n, i in enumerate(kb.instruments)}
         self.names = {i.id: i.name for i in kb.instruments}
-        self.goal_labels = goal_labels(kb)
         self.words = AnswerWords(kb)
         self.serving_rules = {r.id: r.serves for r in kb.rules if isinstance(r, ScoreRule) and r.serves}
         self.steps = StepMaker(kb)
@@ -251,12 +250,17 @@ class Explainer:
         if off_topic and score > 0:
             line = OFF_TOPIC
         elif goals and not serves:
-            line = NO_GOAL.format(goals=", ".join(self.goal_labels.get(g, g) for g in goals))
+            line = NO_GOAL.format(goals=", ".join(self._goal(g) for g in goals))
         elif not favour:
             line = None if against else NO_MATCH
         else:
             line = f"De punten vóór ({favour}) wegen niet op tegen de punten tegen; totaalscore {score}."
         return against + ([WhyNot(rule=None, source=None, text=line)] if line else [])
+
+    def _goal(self, goal: str) -> str:
+        """A goal as the questionnaire names it, in lower case to sit inside a sentence."""
+        label = self.words.answer("goals", goal)
+        return label[:1].lower() + label[1:]
 
     def _unmet(self, goals, recommendations, not_recommended) -> tuple[UnmetGoal, ...]:
         """Stated goals no recommendation serves, each with the nearest alternatives: first the
@@ -269,16 +273,8 @@ class Explainer:
             nearest = [n for n in not_recommended if goal in n.serves]
             nearest += [n for n in not_recommended if goal not in n.serves and not n.excluded and n.score > 0]
             ids = tuple(n.instrument for n in nearest[:NEAREST])
-            text = UNMET.format(goal=self.goal_labels.get(goal, goal))
+            text = UNMET.format(goal=self._goal(goal))
             if ids:
                 text += UNMET_NEAREST.format(names=", ".join(self.names[i] for i in ids))
             unmet.append(UnmetGoal(goal=goal, text=text, nearest=ids))
         return tuple(unmet)
-
-
-def goal_labels(kb) -> dict[str, str]:
-    """Goal slug -> its Dutch label in the questionnaire (lower case, to sit inside a sentence)."""
-    for question in kb.questionnaire.questions:
-        if question.field == "goals":
-            return {o.value: o.label[:1].lower() + o.label[1:] for o in question.options}
-    return {}

@@ -44,6 +44,9 @@ class StepMaker:
         self.kb = kb
         self.specs: tuple[StepSpec, ...] = kb.next_steps
         self.words = kb.questionnaire.labels.values
+        # parsed once per KB, not per advice (the conditions were checked when the KB loaded)
+        self.allowed_when = {i.id: cnd.parse(i.tender_uses_allowed_when) for i in kb.instruments
+                             if i.tender_uses_allowed_when is not None}
 
     def steps(self, instrument: Instrument, situation: Situation, derived: dict[str, Any],
               caveats: tuple[Caveat, ...]) -> tuple[NextStep, ...]:
@@ -78,8 +81,8 @@ class StepMaker:
         if not instrument.tender_uses:
             return f"Het rapport beschrijft voor {instrument.name} geen gebruik als eis, criterium of voorwaarde."
         allowed: Optional[bool] = True
-        if instrument.tender_uses_allowed_when is not None:
-            cond = cnd.parse(instrument.tender_uses_allowed_when)
+        cond = self.allowed_when.get(instrument.id)
+        if cond is not None:
             allowed = cnd.evaluate(cond, lambda f: derived.get(f.removeprefix("derived."))
                                    if f.startswith("derived.") else getattr(situation, f, None))
         free = [u for u in instrument.tender_uses if u not in instrument.tender_uses_limited]

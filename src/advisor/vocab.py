@@ -48,8 +48,7 @@ ContractType = Literal["werken", "leveringen", "diensten", "sociale_diensten"]
 Budget = Literal["geen", "beperkt", "ruim"]
 # How an instrument meets one answer of the user (issue "fit per stated need").
 Verdict = Literal["voldoet", "deels", "voldoet_niet", "onbekend"]
-VERDICT_WORDS: dict[str, str] = {"voldoet": "voldoet", "deels": "voldoet deels", "voldoet_niet": "voldoet niet",
-                                 "onbekend": "onbekend"}
+
 
 def values(literal) -> tuple[str, ...]:
     """The allowed values of a Literal vocabulary, in declaration order."""
