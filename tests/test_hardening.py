@@ -311,11 +311,13 @@ def test_watch_turns_a_directory_into_a_problem_and_keeps_watching(tmp_path):
 
 # ---------------------------------------------------------------- 4. half-written rule files
 
-def half_written(root) -> None:
-    """Cut rules/wishes.yaml after its 21st rule: still valid YAML and a valid KB, but rules are gone."""
+def half_written(root) -> int:
+    """Cut rules/wishes.yaml after its 21st rule: still valid YAML and a valid KB, but rules are gone.
+    Returns how many rules the cut removed."""
     path = root / "rules" / "wishes.yaml"
     parts = path.read_text(encoding="utf-8").split("\n- id:")
     path.write_text("\n- id:".join(parts[:21]) + "\n", encoding="utf-8")
+    return len(parts) - 21
 
 
 def test_a_reload_that_loses_rules_is_not_served_until_they_are_back(tmp_path):
@@ -324,13 +326,13 @@ def test_a_reload_that_loses_rules_is_not_served_until_they_are_back(tmp_path):
     client = TestClient(create_app(service=service))
     good = client.get("/api/v1/health").json()
     saved = (root / "rules" / "wishes.yaml").read_text(encoding="utf-8")
-    half_written(root)
+    cut = half_written(root)
     assert service.reload() is False
     health = client.get("/api/v1/health").json()
     assert health["status"] == "degraded" and health["errors"] == []
     assert health["kb_version"] == good["kb_version"] and health["counts"] == good["counts"]
     rules = good["counts"]["rules"]
-    assert len(health["warnings"]) == 1 and f"rules went from {rules} to {rules - 21}" in health["warnings"][0]
+    assert len(health["warnings"]) == 1 and f"rules went from {rules} to {rules - cut}" in health["warnings"][0]
     assert "Let op" in client.get("/instrumenten").text   # the pages say so too
     # the next good edit that keeps them clears the warning
     (root / "rules" / "wishes.yaml").write_text(saved, encoding="utf-8")
@@ -344,9 +346,9 @@ def test_a_smaller_kb_on_purpose_is_accepted_on_request(tmp_path):
     root = copy_kb(tmp_path)
     service = Service(root)
     before = service.advisor.kb.counts()["rules"]
-    half_written(root)
+    cut = half_written(root)
     assert service.reload(accept_shrink=True) is True
-    assert service.advisor.kb.counts()["rules"] == before - 21 and service.status == "ok"
+    assert service.advisor.kb.counts()["rules"] == before - cut and service.status == "ok"
 
 
 def test_reload_waits_until_the_files_are_quiet(tmp_path, monkeypatch):
