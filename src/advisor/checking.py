@@ -30,6 +30,7 @@ def derived_facts(kb: KB) -> dict[str, DeriveRule]:
     derives = [r for r in kb.rules if isinstance(r, DeriveRule)]
     facts = {r.derive.fact: r for r in derives}
     facts.update({r.derive.undecided.fact: r for r in derives if r.derive.undecided})
+    facts.update({r.derive.outside.fact: r for r in derives if r.derive.outside})
     return facts
 
 

@@ -172,7 +172,26 @@ def _threshold_rows(kb: KB, rule: DeriveRule, when) -> list[tuple[list, Any, str
                     rows.append((cnd.All(base + between), True,
                                  f"{derivation.undecided.label}: dat hangt af van {open_part} ({described}), "
                                  f"{validity}", derivation.undecided.fact))
+    if derivation.outside is not None:
+        rows += _outside_rows(derivation.outside, list(periods), when)
     return [(_Builder().patterns(whole), value, label, fact) for whole, value, label, fact in rows]
+
+
+def _outside_rows(outside, periods: list[tuple[dt.date, dt.date]], when) -> list[tuple[cnd.Cond, Any, str, str]]:
+    """Rows for a reference date that lies in no period of the table (before, between or after them),
+    while a value is given: the table then says nothing, and the advice must say so."""
+    periods = sorted(periods)
+    first, last = periods[0][0], periods[-1][1]
+    spans = f"de tabel loopt van {first} t/m {last}"
+    gaps = [(cnd.Leaf("reference_date", "lt", first, ()),), (cnd.Leaf("reference_date", "gt", last, ()),)]
+    gaps += [(cnd.Leaf("reference_date", "gt", end, ()), cnd.Leaf("reference_date", "lt", start, ()))
+             for (_, end), (start, _) in zip(periods, periods[1:]) if (start - end).days > 1]
+    value = cnd.Leaf(THRESHOLD_VALUE, "exists", True, ())
+    rows = []
+    for gap in gaps:
+        parts: tuple[cnd.Cond, ...] = (value, *gap) + ((when,) if when is not None else ())
+        rows.append((cnd.All(parts), True, f"{outside.label} ({spans})", outside.fact))
+    return rows
 
 
 def _resolver(instrument: Instrument) -> Callable[[cnd.Ref], Any]:
@@ -247,7 +266,7 @@ def unfireable(kb: KB, compiled: CompiledRuleset) -> list:
     for rule in kb.rules:
         if not isinstance(rule, DeriveRule):
             continue
-        facts = [rule.derive.fact] + ([rule.derive.undecided.fact] if rule.derive.undecided else [])
+        facts = [rule.derive.fact] + [extra.fact for extra in (rule.derive.undecided, rule.derive.outside) if extra]
         for fact in facts:
             if fact not in derived_used:
                 doc, base = kb.rule_docs[rule.id]

@@ -29,7 +29,12 @@ OFF_TOPIC = ("Daarom telt het niet als instrument voor uw doelen, ook al scoort 
              "het blijft een alternatief als niets anders past.")
 UNMET = ("Voor uw doel '{goal}' noemt het rapport in deze situatie geen instrument dat u kunt aanbevelen.")
 UNMET_NEAREST = " Het dichtst in de buurt komen: {names} (zie 'Waarom niet?')."
+TOO_WEAK = "Past te zwak om aan te bevelen: {score} punten, terwijl een aanbeveling er ten minste {least} vraagt."
 NEAREST = 3
+# Too low a score to recommend (DESIGN 3a): a single small plus (a free instrument, one matching level)
+# is not a recommendation. Absolute, not relative to the best: a second goal that only a weaker
+# instrument serves must still get it.
+MIN_SCORE = 10
 TOP = 3      # the recommendations that get 'Aan de slag' steps
 
 
@@ -136,11 +141,15 @@ class Explainer:
         no trace, no fit or why-not for instruments that are not recommended, no next steps."""
         kb = self.kb
         derived_values = {fact["name"]: fact["value"] for _, fact in fired if fact is not None}
+        first_derivation = {}   # a fact two rules derive (onderhands_uitgesloten) is stated once
+        for effect, fact in fired:
+            if fact is not None and isinstance(effect.rule, DeriveRule):
+                first_derivation.setdefault(fact["name"], (effect, fact))
         derived = tuple(
             DerivedFact(
                 name=fact["name"], value=fact["value"], rule=effect.rule.id,
                 label=effect.derived_label or _fill(effect.rule.derive.label, None, situation, derived_values))
-            for effect, fact in fired if fact is not None and isinstance(effect.rule, DeriveRule))
+            for effect, fact in first_derivation.values())
         trace = tuple(self._firing(order, effect) for order, (effect, _) in enumerate(fired, start=1)) if full else ()
 
         scores = dict.fromkeys(self.order, 0)
@@ -153,6 +162,7 @@ class Explainer:
             "score": reasons, "exclude": exclusions, "caveat": caveats}
         served: dict[str, set[str]] = {i: set() for i in self.order}
         off_topic: set[str] = set()
+        last: set[str] = set()      # a hard constraint (ranks_last) puts these after all others
         # Lex specialis: a rule that fires on an instrument sets aside the rules it supersedes there.
         set_aside: dict[str, set[str]] = {i: set() for i in self.order}
         for effect, _ in fired:
@@ -169,7 +179,8 @@ class Explainer:
             target = effect_lists.get(rule.kind)
             if isinstance(rule, FitRule):
                 for instrument_id in effect.instruments:
-                    fits[instrument_id].append(effect)
+                    if rule.id not in set_aside[instrument_id]:
+                        fits[instrument_id].append(effect)
                 continue
             if target is None:
                 continue
@@ -180,6 +191,8 @@ class Explainer:
                     served[instrument_id].update(rule.serves)
                     if rule.off_topic:
                         off_topic.add(instrument_id)
+                    if rule.ranks_last:
+                        last.add(instrument_id)
                     scores[instrument_id] += rule.points
                 target[instrument_id].append(self._explanation(effect, instrument_id, situation, derived_values))
 
@@ -195,8 +208,10 @@ class Explainer:
         # DESIGN 3a: with stated goals, only an instrument that serves one of them is recommended;
         # theme, role and phase fit order those. An off-topic rule cancels serving.
         serves = {i: tuple(g for g in goals if g in served[i]) if i not in off_topic else () for i in self.order}
-        candidates = [i for i in self.order if not exclusions[i] and scores[i] > 0 and (serves[i] or not goals)]
-        candidates.sort(key=lambda i: (-scores[i], -len(in_favour(i)), self.order[i]))
+        eligible = [i for i in self.order if not exclusions[i] and scores[i] > 0 and (serves[i] or not goals)]
+        weak = self._too_weak(eligible, scores)
+        candidates = [i for i in eligible if i not in weak]
+        candidates.sort(key=lambda i: (i in last, -scores[i], -len(in_favour(i)), self.order[i]))
         ranked: list[Recommendation] = []
         for rank, i in enumerate(candidates, start=1):
             fit = fit_of(i)
@@ -211,8 +226,13 @@ class Explainer:
         for i in self.order:
             if i in chosen:
                 continue
-            why = (list(exclusions[i]) or self._why_not(reasons[i], scores[i], goals, served[i] & set(goals),
-                                                        i in off_topic)) if full else []
+            if not full:
+                why = []
+            elif i in weak:
+                why = [WhyNot(rule=None, source=None, text=TOO_WEAK.format(score=scores[i], least=MIN_SCORE))]
+            else:
+                why = list(exclusions[i]) or self._why_not(reasons[i], scores[i], goals, served[i] & set(goals),
+                                                           i in off_topic)
             not_recommended.append(NotRecommended(
                 instrument=i, name=self.names[i], score=scores[i], excluded=bool(exclusions[i]),
                 serves=tuple(g for g in goals if g in served[i]), why_not=tuple(why),
@@ -223,6 +243,11 @@ class Explainer:
             recommendations=recommendations, general_caveats=tuple(general),
             unmet_goals=self._unmet(goals, recommendations, not_recommended),
             not_recommended=tuple(not_recommended), trace=trace, tie_break=TIE_BREAK)
+
+    @staticmethod
+    def _too_weak(eligible: list[str], scores: dict[str, int]) -> set[str]:
+        """The eligible instruments whose score is below MIN_SCORE: too weak a fit to recommend."""
+        return {i for i in eligible if scores[i] < MIN_SCORE}
 
     def _fit(self, instrument_id: str, fits: list[Fit], reasons: list[Reason], situation: Situation) -> tuple[Fit, ...]:
         """Answer by answer, in the order of the questionnaire (goals from the `serves` rules)."""
@@ -263,15 +288,15 @@ class Explainer:
         return label[:1].lower() + label[1:]
 
     def _unmet(self, goals, recommendations, not_recommended) -> tuple[UnmetGoal, ...]:
-        """Stated goals no recommendation serves, each with the nearest alternatives: first the
-        instruments that serve that goal but were excluded or fell short, then the best fits."""
+        """Stated goals no recommendation serves, each with the nearest alternatives: the instruments
+        that serve that goal but fell short, never one the situation excludes (none: none named)."""
         met = {g for r in recommendations for g in r.serves}
         unmet = []
         for goal in goals:
             if goal in met:
                 continue
-            nearest = [n for n in not_recommended if goal in n.serves]
-            nearest += [n for n in not_recommended if goal not in n.serves and not n.excluded and n.score > 0]
+            # Nearest means: serves this goal, but fell short; never one the situation excludes.
+            nearest = [n for n in not_recommended if goal in n.serves and not n.excluded]
             ids = tuple(n.instrument for n in nearest[:NEAREST])
             text = UNMET.format(goal=self._goal(goal))
             if ids:

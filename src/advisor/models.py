@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from .vocab import (
     Authority, Budget, ContractType, Cost, DataCheck, Effort, Goal, Kind, Level, MeasuredBy, Mode, Party, Phase,
-    Procedure, Province, Role, SituationTheme, Supplier, TenderUse, Theme, Tri, ValueForm,
+    Procedure, Province, Regime, Role, SituationTheme, SrClause, Supplier, TenderUse, Theme, Tri, ValueForm,
 )
 
 
@@ -48,6 +48,10 @@ class RoleUses(Strict):
 class CostPair(Strict):
     opdrachtgever: Cost
     opdrachtnemer: Cost
+    # Where the appendix puts the cost with another party than Table 1 suggests (the Social Return
+    # Monitor Noord-Nederland: the arbeidsmarktregio, p. 61): who pays, and the note recording both.
+    paid_by: Optional[str] = None
+    note: Optional[str] = None
 
 
 class SideEffort(Strict):
@@ -317,6 +321,10 @@ class Situation(BaseModel):
     contract_type: Optional[ContractType] = None
     banenafspraak: Optional[bool] = None
     budget_opdrachtgever: Optional[Budget] = None
+    regime: Optional[Regime] = None
+    sr_clause: Optional[SrClause] = None
+    services_art_2_82a: Optional[bool] = None
+    cross_border_interest: Optional[bool] = None
     reference_date: Optional[dt.date] = None
 
     @field_validator("themes", "goals", "levels")

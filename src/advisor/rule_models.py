@@ -37,11 +37,14 @@ class Derivation(Strict):
     label: str
     from_table: Optional[Literal["eu_thresholds"]] = None
     undecided: Optional[Undecided] = None
+    # For a table derivation: the fact asserted when the reference date lies in no period of the table
+    # (a value is given, but the table has no amount for that date).
+    outside: Optional[Undecided] = None
 
     @model_validator(mode="after")
     def _undecided_needs_table(self) -> "Derivation":
-        if self.undecided is not None and self.from_table is None:
-            raise ValueError("'undecided' only goes with 'from_table'")
+        if (self.undecided is not None or self.outside is not None) and self.from_table is None:
+            raise ValueError("'undecided' and 'outside' only go with 'from_table'")
         return self
 
 
@@ -91,6 +94,10 @@ class ScoreRule(InstrumentRule):
     # off-topic rule says the instrument is beside the user's question and so serves no goal.
     serves: tuple[Goal, ...] = ()
     off_topic: bool = False
+    # A hard constraint of the user (no budget at all): the instruments this rule fires on rank after
+    # every instrument it does not fire on, whatever their points; they stay in the list with the
+    # reason, so the cost is shown rather than silently excluded.
+    ranks_last: bool = False
 
     @model_validator(mode="after")
     def _points_fit_relevance(self) -> "ScoreRule":
@@ -100,6 +107,8 @@ class ScoreRule(InstrumentRule):
             raise ValueError("'serves' belongs on a 'score' rule with positive 'points'")
         if self.off_topic and self.points > 0:
             raise ValueError("'off_topic' belongs on a 'score' rule with negative 'points'")
+        if self.ranks_last and self.points > 0:
+            raise ValueError("'ranks_last' belongs on a 'score' rule with negative 'points'")
         return self
 
 

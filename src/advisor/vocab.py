@@ -46,6 +46,12 @@ Procedure = Literal["europees", "nationaal", "meervoudig_onderhands", "enkelvoud
 Authority = Literal["centraal", "decentraal"]
 ContractType = Literal["werken", "leveringen", "diensten", "sociale_diensten"]
 Budget = Literal["geen", "beperkt", "ruim"]
+# The part of procurement law the contract falls under: advisor models the classic regime (Deel 2 and
+# the national rules below the thresholds) and says so plainly for the others.
+Regime = Literal["klassiek", "speciale_sectoren", "concessie", "defensie_veiligheid"]
+# Whether the contract (or the draft tender) already holds a social-return clause, and whether that
+# clause allows fulfilment other than own jobs (social purchasing, Rikx, Impactpakket, a PSO step).
+SrClause = Literal["nee", "ja", "ja_met_alternatieven"]
 # How an instrument meets one answer of the user (issue "fit per stated need").
 Verdict = Literal["voldoet", "deels", "voldoet_niet", "onbekend"]
 
