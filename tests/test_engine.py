@@ -52,9 +52,10 @@ def test_forward_chaining_derives_threshold_then_position(advisor):
                                       contract_value_eur=216000, reference_date="2026-01-01",
                                       goals=("voorbehouden_opdracht",)))
     facts = {d.name: d.value for d in advice.derived}
-    assert facts == {"eu_drempel": 216000, "boven_eu_drempel": True}
+    assert facts == {"eu_drempel": 216000, "boven_eu_drempel": True, "onderhands_uitgesloten": True}
     order = [f.rule for f in advice.trace]
-    assert order.index("eu-drempel") < order.index("boven-eu-drempel")
+    # three links: the table gives the threshold, the value lies above it, so no onderhandse gunning
+    assert order.index("eu-drempel") < order.index("boven-eu-drempel") < order.index("onderhands-uitgesloten-drempel")
 
 
 def test_unknown_fields_filter_nothing(advisor):
@@ -156,3 +157,39 @@ def test_every_operator_compiles_to_what_it_evaluates_to(tmp_path):
             assert (rule["id"] in fired) == (holds is True), (rule["id"], situation)
             checked += holds is True
     assert checked > 500
+
+
+def _wraps_a_junction(pattern) -> bool:
+    """An `$iany`/`$iall` whose operand holds an `$or`/`$and` (docs/durable-rules-102.md)."""
+    if isinstance(pattern, dict):
+        return any(key in ("$iany", "$iall") and any(j in json.dumps(value) for j in ('"$or"', '"$and"'))
+                   or _wraps_a_junction(value) for key, value in pattern.items())
+    return isinstance(pattern, list) and any(_wraps_a_junction(p) for p in pattern)
+
+
+def test_no_array_test_wraps_an_or_or_and(advisor):
+    # durable_rules reads an uninitialised byte there and fails the ruleset with error 102
+    wrapping = [name for name, d in advisor.compiled.definitions.items() if _wraps_a_junction(d)]
+    assert wrapping == []
+    assert _wraps_a_junction({"m": {"$iany": {"goals": {"$or": [{"$i": "a"}, {"$i": "b"}]}}}})
+
+
+def test_the_shipped_rulesets_register_on_a_heap_full_of_the_bytes_that_break_durable_rules(advisor):
+    import ctypes
+
+    import durable_rules_engine as native
+
+    from advisor.engine import SENTINELS, chunks
+    libc = ctypes.CDLL(None)
+    libc.malloc.restype = ctypes.c_void_p
+    libc.free.argtypes = [ctypes.c_void_p]
+    for number, names in enumerate(chunks(advisor.compiled)):
+        for byte in (0x09, 0x0C):   # JSON_IDENTIFIER, JSON_EXPRESSION
+            blocks = [libc.malloc(size) for size in range(1 << 10, 1 << 20, 1 << 13)]
+            for block, size in zip(blocks, range(1 << 10, 1 << 20, 1 << 13)):
+                ctypes.memset(block, byte, size)
+            for block in blocks:
+                libc.free(block)
+            body = {n: advisor.compiled.definitions[n] for n in names}
+            body.update(SENTINELS)
+            native.create_ruleset(f"dirty_{number}_{byte}_{id(body)}", json.dumps(body, ensure_ascii=False))

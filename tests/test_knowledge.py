@@ -2,7 +2,12 @@
 
 import datetime as dt
 
+import pytest
+
+from advisor.errors import KnowledgeBaseError
+from advisor.knowledge import load
 from advisor.models import Instrument
+from kbcopy import copy_kb, edit
 
 IDS = ["medewerkerstool", "impactcalculator", "social-handprint", "impactpad", "pso", "pso30plus",
        "code-sociale-ondernemingen", "rikx", "impactpakket", "wizzr", "social-return-monitor-interpactum",
@@ -133,3 +138,23 @@ def test_conditional_answers_are_coded_as_conditional(advisor):
 def test_social_handprint_is_not_only_for_social_enterprises(advisor):
     handprint = advisor.kb.instrument("social-handprint")
     assert handprint.limits.social_enterprises_only is False and "mkb" in handprint.limits.note  # p. 20, 28
+
+
+def test_a_rule_that_cites_one_instruments_page_for_all_is_an_error_at_its_source(tmp_path):
+    # p. 21 is the Medewerkerstool's section: a rule about every instrument cannot cite it
+    root = copy_kb(tmp_path)
+    edit(root / "rules" / "fit.yaml", "  source: {instrument_field: banenafspraak}\n", "  source: {page: 21}\n",
+         count=1)
+    with pytest.raises(KnowledgeBaseError) as err:
+        load(root)
+    lines = err.value.lines()
+    assert any("rules/fit.yaml:" in line and "cites p. 21 (the section of Medewerkerstool)" in line
+               and "instrument_field" in line for line in lines), lines
+
+
+def test_each_instruments_section_runs_to_the_next_one(advisor):
+    from advisor.citations import section_of
+    sections = section_of(advisor.kb)
+    assert sections["medewerkerstool"][0] == advisor.kb.instrument("medewerkerstool").source.page
+    ordered = sorted(sections.values())
+    assert all(end + 1 == start for (_, end), (start, _) in zip(ordered, ordered[1:]))

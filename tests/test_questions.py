@@ -2,6 +2,7 @@
 
 import pytest
 
+from advisor.models import Situation
 from advisor.errors import KnowledgeBaseError
 from advisor.knowledge import load
 from kbcopy import copy_kb, edit
@@ -18,7 +19,10 @@ def problems_after(tmp_path, *edits) -> list[str]:
 
 def test_shipped_questionnaire_loads():
     kb = load()
-    assert len(kb.questionnaire.questions) == 16 and len(kb.questionnaire.steps) == 4
+    # one question per field of the situation (reference_date included), in four steps
+    assert [q.field for q in kb.questionnaire.questions] == list(Situation.model_fields) or \
+        sorted(q.field for q in kb.questionnaire.questions) == sorted(Situation.model_fields)
+    assert len(kb.questionnaire.steps) == 4
 
 
 def test_wrong_type_unknown_option_field_and_label_are_reported_at_their_line(tmp_path):

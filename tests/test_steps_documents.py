@@ -43,25 +43,42 @@ def test_every_instrument_has_the_practical_rows_within_its_appendix_section(adv
 
 
 def test_tender_phase_steps_say_what_to_ask_where_it_may_go_and_who_assesses(advisor):
-    advice = advisor.advise(Situation(**TENDER))
+    # procedure still open: the PSO's criterion uses hold only under conditions (p. 36)
+    advice = advisor.advise(Situation(**dict(TENDER, procedure=None, contract_value_eur=None)))
     pso = next(r for r in advice.recommendations if r.instrument == "pso")
     steps = {s.step: s for s in pso.next_steps}
     assert list(steps) == ["uitvragen", "plek-in-aanbesteding", "beoordelen"]
     assert steps["uitvragen"].text == advisor.kb.instrument("pso").practice.deliverables.inschrijvers.text
     assert steps["uitvragen"].source.page == advisor.kb.instrument("pso").practice.deliverables.inschrijvers.page
-    # a European procedure: the report describes PSO as a criterion only in onderhandse procedures (p. 36)
+    # the step asks for what the caveat beside it allows: the certificate or equivalent proof (p. 10)
+    assert "gelijkwaardig bewijs" in steps["uitvragen"].text
     where = steps["plek-in-aanbesteding"]
-    assert "Niet als selectie of shortlist of gunningscriterium" in where.text and where.source.page == 36
+    assert "Als selectie of shortlist of gunningscriterium alleen onder voorwaarden" in where.text
+    assert where.source.page == 36
     assert {c.rule for c in where.caveats} >= {"gebruik-in-aanbesteding-beperkt", "prestatie-instrument-geen-criterium"}
     assert {c.rule for c in steps["uitvragen"].caveats} >= {"keurmerk-gelijkwaardig"}
     assert "Inspanning (opdrachtgever)" in steps["beoordelen"].text
 
 
-def test_the_tender_step_follows_the_procedure(advisor):
-    onderhands = advisor.advise(Situation(**dict(TENDER, procedure="meervoudig_onderhands", contract_value_eur=100000)))
-    pso = next(r for r in onderhands.recommendations if r.instrument == "pso")
-    where = next(s for s in pso.next_steps if s.step == "plek-in-aanbesteding")
-    assert "gunningscriterium" in where.text.split("Niet als")[0] and "Niet als" not in where.text
+def test_a_european_procedure_rules_out_the_pso_as_criterion_so_it_serves_no_comparison(advisor):
+    advice = advisor.advise(Situation(**TENDER))
+    assert "pso" not in [r.instrument for r in advice.recommendations]
+    pso = next(n for n in advice.not_recommended if n.instrument == "pso")
+    assert any("alleen bij onderhandse gunning" in w.text for w in pso.why_not)
+    # no step anywhere lists a use the procedure rules out
+    for recommendation in advice.recommendations:
+        for step in recommendation.next_steps:
+            assert "onderhands" not in step.text.split("Niet als")[0], (recommendation.instrument, step.text)
+    assert any("plan van aanpak" in c.text for c in advice.general_caveats)
+
+
+def test_above_the_threshold_an_onderhandse_procedure_does_not_revive_the_pso_criterion(advisor):
+    advice = advisor.advise(Situation(**dict(TENDER, procedure="meervoudig_onderhands")))
+    assert "pso" not in [r.instrument for r in advice.recommendations]
+    pso = next(n for n in advice.not_recommended if n.instrument == "pso")
+    assert not any(r.rule == "onderhands-pso" for r in pso.why_not)
+    procedure_fit = next(f for f in pso.fit if f.answer == "procedure")
+    assert procedure_fit.verdict == "voldoet_niet"
 
 
 def test_execution_phase_steps_say_what_the_contractor_delivers_and_how_to_monitor(advisor):
@@ -72,7 +89,7 @@ def test_execution_phase_steps_say_what_the_contractor_delivers_and_how_to_monit
     assert list(steps) == ["aanleveren", "monitoren", "bewijs", "vastleggen"]
     assert steps["monitoren"].text == instrument.practice.contract_monitoring.text
     assert steps["aanleveren"].text.startswith(instrument.practice.deliverables.opdrachtnemers.text)
-    assert {c.rule for c in steps["monitoren"].caveats} == {"monitor-waarderingsmethode"}
+    assert {c.rule for c in steps["monitoren"].caveats} == {"monitor-waarderingsmethode", "sancties-consequent"}
     assert all(not r.next_steps for r in advice.recommendations[3:])
 
 

@@ -24,9 +24,11 @@ from advisor.situations import from_pairs
 from advisor.web import CSP, web_router
 from kbcopy import ROOT, copy_kb, edit
 
+# Below the threshold and onderhands: the PSO's use as a criterion applies (p. 36), so both instruments
+# the report names for comparing bidders are recommended.
 TENDER = [("phase", "aanbesteding"), ("goals", "inschrijvers_vergelijken"), ("supplier", "sociale_onderneming"),
-          ("contract_type", "diensten"), ("contracting_authority", "decentraal"), ("contract_value_eur", "300000"),
-          ("reference_date", "2026-03-01")]
+          ("contract_type", "diensten"), ("contracting_authority", "decentraal"), ("contract_value_eur", "150000"),
+          ("procedure", "meervoudig_onderhands"), ("reference_date", "2026-03-01")]
 HTML_PAGES = ["/", "/advies?" + urlencode(TENDER), "/instrumenten", "/instrumenten/pso", "/regels", "/begrippen"]
 
 
@@ -210,14 +212,14 @@ def test_advice_has_why_not_for_every_other_instrument(client, service):
 def test_advice_sets_caveats_apart(client):
     _, doc = get(client, "/advies?" + urlencode(TENDER))
     general = doc.find("section", class_="let-op").text()
-    assert "juristen" in general and "art. 1.10 Aanbestedingswet 2012" in general
+    assert "juristen" in general and "art. 1.4 Aanbestedingswet 2012" in general
     pso = doc.by_id("aanbevolen-pso").find("div", class_="kanttekeningen").text()
     assert "voorwerp van de opdracht" in pso and "art. 2.115" in pso and "onderhandse" in pso
 
 
 def test_advice_shows_derived_facts_comparison_and_trace(client, service):
     _, doc = get(client, "/advies?" + urlencode(TENDER))
-    assert "boven de Europese drempel van € 216.000" in doc.find("p", class_="kernfeit").text()
+    assert "onder de Europese drempel van € 216.000" in doc.find("p", class_="kernfeit").text()
     assert "regel eu-drempel" in doc.find("section", class_="afgeleid").text()
     table = doc.find("table", class_="naast-elkaar")
     heads = [th.text() for th in table.find("thead").find_all("th")]
@@ -245,7 +247,7 @@ def test_advice_links_change_answers_json_and_markdown(client, service):
     assert twin == service.advisor.advise(from_pairs(TENDER)).model_dump(mode="json")
     _, form = get(client, change)
     assert ("phase", "aanbesteding") in {(n.attrs["name"], n.attrs["value"]) for n in form.find_all("input", checked=True)}
-    assert form.by_id("veld-contract_value_eur").attrs["value"] in ("300000", "300000.0")
+    assert form.by_id("veld-contract_value_eur").attrs["value"] in ("150000", "150000.0")
 
 
 def test_markdown_export(client, service):

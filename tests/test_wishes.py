@@ -51,7 +51,8 @@ def expected_shortfalls(situation: Situation, instrument) -> dict[tuple, str]:
         out[("banenafspraak", None)] = {"nee": "voldoet_niet", "beperkt": "deels"}[instrument.banenafspraak]
     if "diversiteit_inclusie" in situation.themes and instrument.diversity in ("nee", "beperkt"):
         out[("themes", "diversiteit_inclusie")] = {"nee": "voldoet_niet", "beperkt": "deels"}[instrument.diversity]
-    cost = instrument.cost.opdrachtgever
+    # the KB follows the appendix where it puts the cost with another party (cost.paid_by)
+    cost = instrument.cost.opdrachtgever if instrument.cost.paid_by is None else "X"
     if situation.budget_opdrachtgever == "geen" and cost in MONEY:
         out[("budget_opdrachtgever", None)] = "voldoet_niet"
     if situation.budget_opdrachtgever == "beperkt" and cost in MONEY[1:]:

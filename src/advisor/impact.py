@@ -18,7 +18,9 @@ from .impact_report import (Coverage, GoalCount, InstrumentCount, RuleInfo, cove
                             coverage_text)
 from .knowledge import KnowledgeBase
 from .models import Situation
-from .vocab import Budget, Goal, Level, MeasuredBy, Phase, Procedure, Province, Role, SituationTheme, Supplier, values
+from .vocab import (
+    Budget, Goal, Level, MeasuredBy, Phase, Procedure, Province, Regime, Role, SituationTheme, SrClause, Supplier, values,
+)
 
 __all__ = ["REFERENCE_DATE", "grid", "small_grid", "describe", "coverage", "Coverage", "InstrumentCount",
            "GoalCount", "RuleInfo", "coverage_markdown", "coverage_svg", "coverage_text"]
@@ -85,6 +87,15 @@ def grid(kb: KnowledgeBase, date: dt.date = REFERENCE_DATE) -> list[Situation]:
                  for g in legal_goals for proc in (None,) + values(Procedure)]
     rows += [{"phase": p, "goals": g, "province": v} for v in values(Province)
              for p in (None, "uitvoering") for g in ((), ("sr_monitoren",))]
+    # the answers a lawyer adds: the contract's social-return clause, the regime, art. 2.82a, cross-border interest
+    rows += [{"phase": p, "goals": g, "sr_clause": c} for p in (None, "voorbereiding", "uitvoering")
+             for g in ((), ("sr_monitoren",), ("alternatieve_sr_invulling",)) for c in values(SrClause)]
+    rows += [{"phase": "voorbereiding", "regime": r, "contract_type": "werken", "contract_value_eur": 6000000}
+             for r in values(Regime)]
+    rows += [{"phase": "voorbereiding", "goals": ("voorbehouden_opdracht",), "contract_type": "sociale_diensten",
+              "contract_value_eur": 800000, "services_art_2_82a": b} for b in (True, False)]
+    rows += [{"phase": "voorbereiding", "contract_type": "leveringen", "contracting_authority": "decentraal",
+              "contract_value_eur": 150000, "cross_border_interest": b} for b in (True, False)]
     # every municipality where an instrument is local, and one where none is
     towns = [*dict.fromkeys(m for i in kb.instruments for m in i.limits.municipalities), "Amersfoort"]
     rows += [{"phase": p, "goals": g, "municipality": m} for m in towns for p in (None, "uitvoering") for g in goals]
@@ -104,7 +115,8 @@ SHORT = {"phase": "fase", "role": "rol", "themes": "thema's", "goals": "doelen",
          "measured_by": "wie_meet", "supplier": "markt", "province": "provincie", "municipality": "gemeente",
          "procedure": "procedure", "contract_value_eur": "waarde", "contracting_authority": "dienst",
          "contract_type": "soort", "banenafspraak": "banenafspraak", "budget_opdrachtgever": "budget",
-         "reference_date": "peildatum"}
+         "regime": "regime", "sr_clause": "sr_bepaling", "services_art_2_82a": "diensten_2_82a",
+         "cross_border_interest": "grensoverschrijdend", "reference_date": "peildatum"}
 
 
 def describe(situation: Situation) -> str:

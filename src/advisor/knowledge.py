@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from .citations import fixed_appendix_pages
 from .checking import check
 from .errors import KnowledgeBaseError
 from .goal_matrix import GoalEntry, check_matrix
@@ -162,7 +163,7 @@ def load(root: Optional[Path] = None) -> KnowledgeBase:
                        goal_matrix=tuple(matrix), next_steps=tuple(steps), scenarios=tuple(scenarios),
                        scenario_docs=tuple(scenario_docs),
                        docs={k: v for k, v in docs.items() if v}, rule_docs=rule_docs)
-    problems = check(kb, rules_in_files=rule_ids)
+    problems = sorted(check(kb, rules_in_files=rule_ids) + fixed_appendix_pages(kb))
     if problems:
         raise KnowledgeBaseError(problems)
     return kb

@@ -97,20 +97,39 @@ def _not_in(f: str, values: tuple, vocabulary: Optional[frozenset]) -> Any:
     return both([_known(f)] + [{"$neq": {f: v}} for v in values])
 
 
+# durable_rules' C engine (rete.c, createAlpha) reads `expression.right.type` of the node an `$iany` or
+# `$iall` wraps; when that node is the forward node of an `$or`/`$and`, the field was never initialised
+# (createForwardAlpha), and a stray 0x09 or 0x0C there fails the whole ruleset with error 102
+# (ERR_UNEXPECTED_TYPE), depending on what the heap held: docs/durable-rules-102.md. So an `$iany`/`$iall`
+# only ever wraps one plain test, and the `$or`/`$and` goes outside, where the logic allows it; `within`
+# and `not_within` need the field's closed vocabulary for that (their complement, one value at a time).
+
+
 def _contains_any(f: str, values: tuple, vocabulary: Optional[frozenset]) -> Any:
-    return FALSE if not values else {"$iany": {f: either([{"$i": v} for v in values])}}
+    # some element equals one of the values == one of the values equals some element
+    return either([{"$iany": {f: {"$i": v}}} for v in values])
 
 
 def _contains_none(f: str, values: tuple, vocabulary: Optional[frozenset]) -> Any:
     if not values:
         return _known(f)
-    return {"$iall": {f: both([{"$neq": {"$i": v}} for v in values])}}
+    # no element equals any value == for each value, every element differs from it
+    return both([_known(f)] + [{"$iall": {f: {"$neq": {"$i": v}}}} for v in values])
+
+
+def _complement(vocabulary: Optional[frozenset], values) -> tuple:
+    if vocabulary is None:
+        raise ValueError("within/not_within compile only for a field with a closed vocabulary")
+    return tuple(sorted(vocabulary - set(values)))
 
 
 def _within(f: str, values: tuple, vocabulary: Optional[frozenset]) -> Any:
     if _covers(vocabulary, values):
         return _known(f)
-    return FALSE if not values else {"$iall": {f: either([{"$i": v} for v in values])}}
+    if not values:
+        return FALSE
+    # every element is one of the values == no element is any value outside them
+    return _contains_none(f, _complement(vocabulary, values), vocabulary)
 
 
 def _not_within(f: str, values: tuple, vocabulary: Optional[frozenset]) -> Any:
@@ -118,7 +137,8 @@ def _not_within(f: str, values: tuple, vocabulary: Optional[frozenset]) -> Any:
         return FALSE
     if not values:
         return _known(f)
-    return {"$iany": {f: both([{"$neq": {"$i": v}} for v in values])}}
+    # some element lies outside the values == some value outside them is an element
+    return _contains_any(f, _complement(vocabulary, values), vocabulary)
 
 
 # ---------------------------------------------------------------- the table

@@ -27,10 +27,20 @@ UNREVIEWED = "niet beoordeeld"
 STAMPED_FIELDS: dict[str, Any] = {"when": None, "instruments": None, "general": False, "points": None, "serves": [],
                                   "off_topic": False, "supersedes": [], "answer": None, "value": None,
                                   "verdict": None, "text": None, "derive": None}
+# Fields added since: left out of the hash while at their default, so older stamps stay valid (a rule
+# that uses one has changed meaning, and its hash changes with it).
+ADDED_SINCE: dict[str, Any] = {"ranks_last": False}
+ADDED_SINCE_IN_DERIVE: dict[str, Any] = {"outside": None}
 
 
 def meaning_hash(rule: Rule) -> str:
     meaning = {**STAMPED_FIELDS, **rule.model_dump(mode="json", exclude={"review"})}
+    for added, default in ADDED_SINCE.items():
+        if meaning.get(added, default) == default:
+            meaning.pop(added, None)
+    if isinstance(meaning.get("derive"), dict):
+        meaning["derive"] = {k: v for k, v in meaning["derive"].items()
+                             if not (k in ADDED_SINCE_IN_DERIVE and v == ADDED_SINCE_IN_DERIVE[k])}
     return hashlib.sha256(json.dumps(meaning, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
 
 

@@ -31,6 +31,9 @@ class Expect(Strict):
     caveats: dict[str, Words] = Field(default_factory=dict)       # instrument -> words in its caveats
     mentions: dict[str, Words] = Field(default_factory=dict)      # instrument -> words said of it anywhere
     absent: dict[str, Words] = Field(default_factory=dict)        # instrument -> words never said of it
+    steps: dict[str, Words] = Field(default_factory=dict)         # instrument -> words in its 'Aan de slag'
+    absent_steps: dict[str, Words] = Field(default_factory=dict)  # instrument -> words no step of it says
+    nearest: dict[Goal, tuple[str, ...]] = Field(default_factory=dict)   # unmet goal -> exactly these nearest
     general_caveats: Words = ()
     absent_general: Words = ()
     derived: dict[str, Any] = Field(default_factory=dict)         # fact -> value
@@ -53,8 +56,9 @@ class Expect(Strict):
         found: list[tuple[tuple, str]] = [(("first",), self.first)] if self.first else []
         for key in ("top", "not_top", "recommended", "not_recommended"):
             found += [((key, i), v) for i, v in enumerate(getattr(self, key))]
-        for key in ("excluded", "why_not", "caveats", "mentions", "absent"):
+        for key in ("excluded", "why_not", "caveats", "mentions", "absent", "steps", "absent_steps"):
             found += [((key, v), v) for v in getattr(self, key)]
+        found += [(("nearest", goal, i), v) for goal, ids in self.nearest.items() for i, v in enumerate(ids)]
         return found
 
 
@@ -113,6 +117,15 @@ def failures(advice: Advice, expect: Expect) -> list[str]:
     for key, wanted in (("mentions", True), ("absent", False)):
         out += [f"{key}: what is said of {i} {'lacks' if wanted else 'has'} '{w}'"
                 for i, words in getattr(expect, key).items() for w in words if _has(texts[i], str(w)) != wanted]
+    steps = {r.instrument: [f"{s.title} {s.text}" for s in r.next_steps] + [c.text for s in r.next_steps for c in s.caveats]
+             for r in advice.recommendations}
+    for key, wanted in (("steps", True), ("absent_steps", False)):
+        out += [f"{key}: the steps of {i} {'lack' if wanted else 'say'} '{w}'"
+                for i, words in getattr(expect, key).items() for w in words
+                if (i in steps and _has(steps[i], str(w))) != wanted]
+    nearest = {u.goal: u.nearest for u in advice.unmet_goals}
+    out += [f"nearest: for '{g}' the advice names {list(nearest.get(g, ()))}, expected {list(ids)}"
+            for g, ids in expect.nearest.items() if nearest.get(g) != ids]
     general = [c.text for c in advice.general_caveats]
     out += [f"general_caveats: none mentions '{w}'" for w in expect.general_caveats if not _has(general, str(w))]
     out += [f"absent_general: a general caveat mentions '{w}'" for w in expect.absent_general if _has(general, str(w))]
