@@ -560,12 +560,14 @@ def test_health_shows_no_server_paths(tmp_path):
 
 # ---------------------------------------------------------------- 9. the compact view
 
-def test_compact_view_of_a_rich_situation_is_under_4_kb(client, service):
+def test_compact_view_of_a_rich_situation_is_under_6_kb(client, service):
     # onderhands below the threshold: both instruments the report names for comparing bidders apply
     tender = dict(EXAMPLE_TENDER, procedure="meervoudig_onderhands", contract_value_eur=100000)
     response = client.post("/api/v1/advice?view=compact", json=tender)
     assert response.status_code == 200
-    assert len(response.content) < 4096, len(response.content)
+    # 6 KiB: the legal layer of issue 17 states more general caveats (threshold, cross-border interest,
+    # lawyers), which the compact view keeps in full; the full view stays ten times larger
+    assert len(response.content) < 6144, len(response.content)
     full = client.post("/api/v1/advice", json=tender)
     assert len(full.content) > 10 * len(response.content)
     assert len(response.json()["recommendations"]) >= 2
