@@ -30,7 +30,10 @@ def test_the_package_exports_the_library_api():
     from advisor.models import Situation as situation_model
 
     assert (Advisor, Situation, Advice) == (engine_advisor, situation_model, advice_model)
-    assert set(advisor.__all__) == {"Advisor", "Situation", "Advice", "__version__"}
+    assert set(advisor.__all__) == {"Advisor", "Situation", "Advice", "CompactAdvice", "read_situation", "AdvisorError",
+                                    "KnowledgeBaseError", "SituationError", "__version__"}
+    for name in advisor.__all__:
+        assert getattr(advisor, name) is not None
     assert {"Advisor", "Situation", "Advice"} <= set(dir(advisor))
     with pytest.raises(AttributeError, match="no attribute 'Advisorr'"):
         advisor.Advisorr  # noqa: B018

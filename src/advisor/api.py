@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 import threading
 import time
@@ -45,7 +44,7 @@ from .schemas import (
 )
 from .service import Service
 from .settings import BATCH_CONCURRENCY, BATCH_WAIT
-from .situations import free_text_problems
+from .situations import free_text_problems, load_json
 from .views import CompactAdvice, CompactBatchAdvice, dump_compact
 
 
@@ -98,11 +97,6 @@ async def read_body(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
-class _Twice(dict):
-    """A JSON object in which some key was given more than once."""
-    twice: list[str]
-
-
 def _article_use(kb, article_id: str) -> ArticleUse:
     """The uses of an article the KB has (article_use gives None only for an unknown id)."""
     use = article_use(kb, article_id)
@@ -111,54 +105,14 @@ def _article_use(kb, article_id: str) -> ArticleUse:
     return use
 
 
-def _object(pairs: list[tuple[str, Any]]) -> dict:
-    found = dict(pairs)
-    if len(found) == len(pairs):
-        return found
-    seen: set[str] = set()
-    twice = _Twice(found)
-    again = []
-    for key, _ in pairs:
-        if key in seen:
-            again.append(key)
-        else:
-            seen.add(key)
-    twice.twice = list(dict.fromkeys(again))
-    return twice
-
-
-def _duplicates(data: Any, path: tuple = ()) -> list[tuple[str, str]]:
-    """(path of the key, message) for every key given twice anywhere in `data`."""
-    found: list[tuple[str, str]] = []
-    stack = [(data, path)]
-    while stack:
-        value, where = stack.pop()
-        if isinstance(value, dict):
-            for key in getattr(value, "twice", ()):
-                found.append((".".join(map(str, where + (key,))), "komt meer dan één keer voor in dit object"))
-            stack.extend((v, where + (k,)) for k, v in reversed(list(value.items())))
-        elif isinstance(value, list):
-            stack.extend((v, where + (i,)) for i, v in reversed(list(enumerate(value))))
-    return found
-
-
 def parse_json(body: bytes) -> tuple[Any, list[tuple[str, str]]]:
-    """The body as Python data, and every key given twice (JSON allows it, we do not: which one counts?)."""
-    twice = False
-
-    def hook(pairs):
-        nonlocal twice
-        made = _object(pairs)
-        twice = twice or isinstance(made, _Twice)
-        return made
-
+    """The body as Python data, and every key given twice (situations.load_json: the one JSON reader)."""
     try:
-        data = json.loads(body, object_pairs_hook=hook)
+        return load_json(body)
     except RecursionError:
         raise invalid_input([("body", "geen geldige JSON (te diep genest)")], "De body is geen geldige JSON.") from None
     except ValueError as err:   # pydantic read it, so this is rare; say so plainly
         raise invalid_input([("body", f"geen geldige JSON ({err})")], "De body is geen geldige JSON.") from None
-    return data, (_duplicates(data) if twice else [])
 
 
 def free_text_of(model: type[BaseModel], data: Any) -> list[tuple[str, str]]:
