@@ -45,7 +45,7 @@ from .schemas import (
 from .service import Service
 from .settings import BATCH_CONCURRENCY, BATCH_WAIT
 from .situations import free_text_problems, load_json
-from .views import CompactAdvice, CompactBatchAdvice, dump_compact
+from .views import CompactAdvice, CompactBatchAdvice
 
 
 PREFIX = "/api/v1"
@@ -321,7 +321,7 @@ def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
     def one_advice(body: bytes, view: str) -> str:
         situation = validate_json(Situation, body, "situation")
         advisor = service.advisor
-        return advisor.advise_json(situation) if view == "full" else dump_compact(advisor.compact(situation))
+        return advisor.advise_json(situation) if view == "full" else advisor.compact_json(situation)
 
     @router.post("/advice", response_model=Union[Advice, CompactAdvice], tags=["advies"],
                  responses=problems.responses(400, 405, 413, 415, 500),
@@ -342,7 +342,7 @@ def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
         if view == "full":
             advices = [advisor.advise_json(s) for s in batch.situations]
         else:
-            advices = [dump_compact(advisor.compact(s)) for s in batch.situations]
+            advices = [advisor.compact_json(s) for s in batch.situations]
         return f'{{"kb_version":"{advisor.kb.version}","advices":[' + ",".join(advices) + "]}"
 
     @router.post("/advice/batch", response_model=Union[BatchAdvice, CompactBatchAdvice], tags=["advies"],

@@ -119,7 +119,7 @@ def app_from_env() -> FastAPI:
         log.error("cannot start: %s", err)
         raise SystemExit(1) from None
     except KnowledgeBaseError as err:   # e.g. a worker restarted (SIGHUP) on a broken KB: no traceback
-        log.error("cannot start: %s\n%s", err, "\n".join(err.lines()))
+        log.error("cannot start: %s\n%s", err.headline, "\n".join(err.lines()))
         raise SystemExit(1) from None
     return create_app(service=service, cors_origins=settings.cors_origins, watch=settings.watch,
                       base_url=settings.base_url, contact=settings.contact,

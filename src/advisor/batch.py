@@ -19,7 +19,6 @@ from collections.abc import Iterator
 
 from .errors import SituationError
 from .situations import LIST_FIELDS, from_pairs, load_json, parse_situation
-from .views import dump_compact
 
 CHUNK = 200          # lines per work unit sent to a worker
 SUMMARY = ["line", "status", "top1", "score1", "top2", "score2", "top3", "score3", "main_caveat", "problems"]
@@ -96,7 +95,7 @@ def work(lines: list[Line], view: str, out: str, advisor=None) -> list[tuple[boo
         if out == "csv":
             results.append((True, _summary(line.number, advisor.advise(situation))))
         elif view == "compact":   # built directly, without the parts the compact view leaves out
-            results.append((True, f'{{"line":{line.number},"ok":true,"advice":{dump_compact(advisor.compact(situation))}}}'))
+            results.append((True, f'{{"line":{line.number},"ok":true,"advice":{advisor.compact_json(situation)}}}'))
         else:
             results.append((True, f'{{"line":{line.number},"ok":true,"advice":{advisor.advise_json(situation)}}}'))
     return results

@@ -44,7 +44,7 @@ def _advisor(kb: Optional[Path]):
     try:
         return Advisor.from_root(kb)
     except KnowledgeBaseError as err:
-        _fail(err.lines(), str(err))
+        _fail(err.lines(), err.headline)
 
 
 @app.command()
@@ -400,7 +400,7 @@ def diff(
     except ImpactError as err:
         problem = [str(err)]
     except KnowledgeBaseError as err:
-        problem = err.lines() + [str(err)]
+        problem = err.lines() + [err.headline]
     if problem is not None:
         for line in problem:
             typer.echo(line, err=True)
