@@ -119,8 +119,10 @@ def document(app: FastAPI, prefix: str, inputs: Sequence[type[BaseModel]], outpu
             _drop_defaults(schema)
         names = {name: f"{name}Input" if name in components and components[name] != schema else name
                  for name, schema in read.items()}
-        for schema in read.values():
+        for name, schema in read.items():
             _rename_refs(schema, names)
+            if names[name] != name and schema.get("title") == name:
+                schema["title"] = names[name]   # generators name classes after the title
         for item in doc["paths"].values():
             for operation in item.values():
                 if "requestBody" in operation:
