@@ -164,3 +164,11 @@ def test_a_csv_column_given_twice_is_refused(advisor, tmp_path):
 
 def test_list_fields_are_known():
     assert {"themes", "goals", "levels"} <= LIST_FIELDS
+
+
+def test_a_csv_saved_by_excel_reads_its_dutch_amounts(advisor, tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("\ufeffphase,contract_value_eur,banenafspraak\naanbesteding,€ 450.000,ja\n", encoding="utf-8")
+    kind, advice = batch_line(advisor, path, "csv")
+    assert kind == "advice"
+    assert (advice["situation"]["contract_value_eur"], advice["situation"]["banenafspraak"]) == (450000, True)

@@ -35,7 +35,7 @@ class Line:
 
 def read_lines(path: Path, kind: str) -> Iterator[Line]:
     """Situations from JSON Lines or CSV, one by one, with their line number in the file."""
-    with path.open(encoding="utf-8", newline="") as stream:
+    with path.open(encoding="utf-8-sig", newline="") as stream:   # -sig: a CSV saved by Excel starts with a BOM
         if kind == "csv":
             reader = csv.reader(stream)
             header = [key.strip() for key in next(reader, [])]

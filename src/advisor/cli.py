@@ -156,7 +156,8 @@ def _situation(file: Optional[Path], flags: list[str]):
 @app.command()
 def advise(
     file: Optional[Path] = typer.Argument(None, help="Situation as YAML or JSON file ('-' for stdin)."),
-    set_: list[str] = typer.Option([], "--set", "-s", help="field=value; repeat for list fields."),
+    set_: list[str] = typer.Option([], "--set", "-s", help="field=value, read as the web form reads it (amounts "
+                                   "such as 450.000, ja/nee: docs/input.md); repeat for list fields."),
     fmt: AdviceFormat = typer.Option(AdviceFormat.text, "--format", "-f",
                                      help="text, json, or a document to file: odt or docx (needs -o)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (required for odt/docx)."),
