@@ -15,6 +15,7 @@ import durable_rules_engine as _native
 from durable.engine import Host
 
 from .compiling import DERIVED, SITUATION, CompiledRuleset, Effect, compile_rules, situation_fact, unfireable
+from .defaults import ADVICE_CACHE
 from .errors import KnowledgeBaseError
 from .explaining import Explainer
 from .knowledge import KnowledgeBase, load
@@ -25,7 +26,7 @@ from .rule_models import DeriveRule
 if TYPE_CHECKING:
     from .views import CompactAdvice
 
-DEFAULT_CACHE_SIZE = 1024  # advices kept per Advisor for repeated situations (a rich one costs ~140 KiB)
+DEFAULT_CACHE_SIZE = ADVICE_CACHE  # advices kept per Advisor for repeated situations (defaults.py)
 DERIVED_MARK = '{"t": "d"}'
 # A fact that matches no rule of a ruleset still leaves state behind in durable_rules' C engine:
 # kept, it fills the state cache (MemoryError); deleted, it corrupts the heap (segfault). These

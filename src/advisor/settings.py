@@ -20,8 +20,7 @@ from urllib.parse import urlsplit
 from pydantic import DirectoryPath, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from .engine import DEFAULT_CACHE_SIZE as ADVICE_CACHE
-from .service import DEFAULT_QUIET as RELOAD_QUIET
+from .defaults import ADVICE_CACHE, RELOAD_QUIET
 
 PREFIX = "ADVISOR_"
 BATCH_CONCURRENCY = 2      # batches worked on at once per process
