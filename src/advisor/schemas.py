@@ -140,7 +140,9 @@ class BatchItem(BaseModel):
     index: int = Field(description="Plaats van de situatie in het verzoek, vanaf 0.")
     advice: Optional[Advice] = Field(default=None, description="Het advies, als de situatie geldig is.")
     problem: Optional[Problem] = Field(default=None, description="Wat er mis is met deze situatie (status 400, "
-                                                                 "`errors` met paden als `situations.3.phase`).")
+                                                                 "`errors` met paden als `situations.3.phase`, "
+                                                                 "`instance` de plek in het verzoek: "
+                                                                 "`#/situations/3`).")
 
 
 class BatchAdvice(BaseModel):
