@@ -129,7 +129,7 @@ async def run(port: int, pid: int, args, label: str, pool: int, target: float) -
     warm = min(1.0, args.seconds / 2)
     await load(port, ping, warm, args.connections)
     noop = await measure("GET  /api/v1/ping (no-op)", port, pid, ping, args)
-    views = (("full", "", target),) + ((("compact", "?view=compact", 0.6),) if label.startswith("cold") else ())
+    views = (("full", "", target),) + ((("compact", "/compact", 0.6),) if label.startswith("cold") else ())
     for view, query, goal in views:
         advice = [request("POST", "/api/v1/advice" + query, json.dumps(s).encode()) for s in situations(pool)]
         await load(port, advice, warm, args.connections)

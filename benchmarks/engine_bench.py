@@ -62,7 +62,6 @@ def main() -> None:
     data = situations(args.n)
     for item in data[:200]:  # warm up
         advisor.advise(Situation.model_validate(item))
-    from advisor.views import dump_compact
     validate_ms, advise_ms, json_ms, compact_ms = [], [], [], []
     clock = time.perf_counter
     for item in data:
@@ -73,7 +72,7 @@ def main() -> None:
         t2 = clock()
         advice.model_dump_json()
         t3 = clock()
-        dump_compact(advisor.compact(situation))   # the compact view is built on its own, not from `advice`
+        advisor.compact_json(situation)   # the compact view is built on its own, not from `advice`
         t4 = clock()
         validate_ms.append((t1 - t0) * 1000)
         advise_ms.append((t2 - t1) * 1000)

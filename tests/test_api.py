@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import datetime as dt
 
 import pytest
@@ -134,13 +136,39 @@ def test_batch_keeps_the_order(client):
                   {"themes": ["diversiteit_inclusie"], "reference_date": "2026-03-01"}]
     body = ok(client.post("/api/v1/advice/batch", json={"situations": situations}))
     singles = [ok(client.post("/api/v1/advice", json=s)) for s in situations]
-    assert body["advices"] == singles
+    assert [r["advice"] for r in body["results"]] == singles
+    assert [r["index"] for r in body["results"]] == [0, 1, 2, 3] and body["failed"] == 0
     assert body["kb_version"] == singles[0]["kb_version"]
+
+
+def test_a_batch_answers_per_situation_as_the_cli_does(client, advisor, tmp_path):
+    from advisor import batch as b
+
+    situations = [EXAMPLE, {"phase": "x"}, {"contract_value_eur": "450.000"}, 7, {}]
+    body = ok(client.post("/api/v1/advice/batch", json={"situations": situations}))
+    assert body["failed"] == 3 and [r["index"] for r in body["results"]] == [0, 1, 2, 3, 4]
+    assert [sorted(r) for r in body["results"]] == [["advice", "index"], ["index", "problem"], ["index", "problem"],
+                                                    ["index", "problem"], ["advice", "index"]]
+    assert body["results"][0]["advice"] == ok(client.post("/api/v1/advice", json=EXAMPLE))
+    for index in (1, 2):   # the problem of a situation is the 400 the single advice gives, its paths under its index
+        single = client.post("/api/v1/advice", json=situations[index]).json()
+        item = body["results"][index]["problem"]
+        assert item["status"] == 400 and item["type"] == single["type"]
+        assert item["errors"] == [{"name": f"situations.{index}.{e['name']}", "reason": e["reason"]}
+                                  for e in single["errors"]]
+    assert body["results"][3]["problem"]["errors"][0]["name"] == "situations.3"
+    # advisor batch says the same of the same lines
+    lines = tmp_path / "s.jsonl"
+    lines.write_text("".join(json.dumps(s) + "\n" for s in situations), encoding="utf-8")
+    records = [json.loads(text) for _, text in b.work(list(b.read_lines(lines, "jsonl")), "full", "jsonl", advisor)]
+    assert [r["ok"] for r in records] == ["advice" in r for r in body["results"]]
+    assert records[1]["problems"] == [f"{e['name'].removeprefix('situations.1.')}: {e['reason']}"
+                                      for e in body["results"][1]["problem"]["errors"]]
 
 
 def test_batch_of_a_thousand(client):
     body = ok(client.post("/api/v1/advice/batch", json={"situations": [EXAMPLE] * 1000}))
-    assert len(body["advices"]) == 1000
+    assert len(body["results"]) == 1000 and body["failed"] == 0
 
 
 def test_openapi_document(client):
@@ -150,7 +178,8 @@ def test_openapi_document(client):
     assert paths == {("/api/v1/" + p, m) for p, m in [
         ("ping", "get"), ("health", "get"), ("instruments", "get"), ("instruments/{instrument_id}", "get"),
         ("rules", "get"), ("rules/{rule_id}", "get"), ("articles", "get"), ("articles/{article_id}", "get"),
-        ("questions", "get"), ("thresholds", "get"), ("advice", "post"), ("advice/batch", "post")]}
+        ("questions", "get"), ("thresholds", "get"), ("advice", "post"), ("advice/compact", "post"),
+        ("advice/batch", "post"), ("advice/batch/compact", "post")]}
     for item in doc["paths"].values():
         for method, operation in item.items():
             assert "422" not in operation["responses"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from advisor.app import create_app
 from conftest import ROOT
@@ -17,7 +18,10 @@ CALLS: list[int] = []
 @schema.parametrize()
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_openapi(case):
-    response = case.call_and_validate()
+    # A batch reads each situation on its own: a situation that breaks the schema is a `problem` item of a
+    # 200, not a 400 for the whole batch (documented on the operation; tests/test_api.py checks the items).
+    per_item = case.path.startswith("/api/v1/advice/batch")
+    response = case.call_and_validate(excluded_checks=[negative_data_rejection] if per_item else None)
     CALLS.append(response.status_code)
     assert response.status_code < 500
     version = response.headers.get("api-version")

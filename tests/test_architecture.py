@@ -115,3 +115,36 @@ def test_money_and_free_text_are_marked_on_the_model_not_named_in_the_modules():
         text = MODULES[name].read_text(encoding="utf-8")
         assert "CASELESS = {" not in text and '== "municipality"' not in text and '== "contract_value_eur"' not in text
         assert '("municipality",)' not in text and 'in ("municipality"' not in text, name
+
+
+def test_every_imported_package_is_a_declared_dependency():
+    """A third-party module imported anywhere under src/advisor belongs to a distribution pyproject.toml declares
+    (rich, imported by `advisor batch`, once was not)."""
+    import importlib.metadata
+    import re
+    import sys
+    import tomllib
+
+    ROOT = Path(__file__).resolve().parents[1]
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {re.split(r"[<>=!\[ ;]", spec, maxsplit=1)[0].lower().replace("_", "-")
+                for spec in project["dependencies"]}
+    owners = importlib.metadata.packages_distributions()
+    missing = set()
+    for path in (ROOT / "src" / "advisor").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top in sys.stdlib_module_names or top == "advisor":
+                    continue
+                dists = {d.lower().replace("_", "-") for d in owners.get(top, [top])}
+                if not dists & declared:
+                    missing.add(f"{path.name}: {top} ({', '.join(sorted(dists))})")
+    assert not missing, sorted(missing)

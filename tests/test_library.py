@@ -30,7 +30,10 @@ def test_the_package_exports_the_library_api():
     from advisor.models import Situation as situation_model
 
     assert (Advisor, Situation, Advice) == (engine_advisor, situation_model, advice_model)
-    assert set(advisor.__all__) == {"Advisor", "Situation", "Advice", "__version__"}
+    assert set(advisor.__all__) == {"Advisor", "Situation", "Advice", "CompactAdvice", "read_situation", "AdvisorError",
+                                    "KnowledgeBaseError", "SituationError", "__version__"}
+    for name in advisor.__all__:
+        assert getattr(advisor, name) is not None
     assert {"Advisor", "Situation", "Advice"} <= set(dir(advisor))
     with pytest.raises(AttributeError, match="no attribute 'Advisorr'"):
         advisor.Advisorr  # noqa: B018
@@ -45,7 +48,7 @@ def test_importing_the_package_does_not_load_the_engine():
 def test_the_version_has_one_source():
     assert re.fullmatch(r"\d+\.\d+\.\d+\S*", advisor.__version__)
     # pyproject.toml reads it from the module (hatchling's dynamic version), so the installed metadata agrees
-    assert importlib.metadata.version("advisor") == advisor.__version__
+    assert importlib.metadata.version("sociale-impact-advisor") == advisor.__version__
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert 'dynamic = ["version"]' in pyproject and 'path = "src/advisor/__init__.py"' in pyproject
     assert not re.search(r"(?m)^version\s*=", pyproject)
@@ -93,3 +96,57 @@ def test_the_readme_example_runs_as_shown(monkeypatch):
     with contextlib.redirect_stdout(printed):
         exec(compile(found["code"], "README.md (library example)", "exec"), {"__name__": "readme_example"})
     assert printed.getvalue() == found["output"]
+
+
+def test_a_knowledge_base_error_reads_well_on_its_own(tmp_path):
+    from advisor import Advisor
+
+    with pytest.raises(KnowledgeBaseError) as raised:
+        Advisor.from_root(tmp_path)
+    text = str(raised.value)
+    assert text.splitlines()[0] == "1 error in 1 file:"
+    assert f"{tmp_path}:1: no 'knowledge' folder here: expected a folder holding knowledge/ and rules/" in text
+    assert "--kb" not in text   # a library user has no command line
+
+
+def test_read_situation_reads_json_data_and_text_as_the_api_does(monkeypatch):
+    from advisor import Situation, SituationError, read_situation
+
+    assert read_situation({"phase": "uitvoering"}) == read_situation('{"phase": "uitvoering"}') == \
+        Situation(phase="uitvoering")
+    with pytest.raises(SituationError) as raised:
+        read_situation('{"contract_value_eur": "450.000", "phase": "x", "phase": "uitvoering"}')
+    assert str(raised.value) == "phase: komt meer dan één keer voor in dit object; contract_value_eur: moet een getal zijn"
+    with pytest.raises(Exception, match="valid number"):   # the model itself never reads '450.000' as 450.0
+        Situation.model_validate({"contract_value_eur": "450.000"})
+
+
+def test_compact_advice_is_typed_and_is_what_the_api_serves(advisor):
+    from advisor import CompactAdvice, Situation
+
+    situation = Situation(phase="uitvoering", goals=("sr_monitoren",))
+    view = advisor.compact(situation)
+    assert isinstance(view, CompactAdvice)
+    assert [r.instrument for r in view.recommendations] == \
+        [r.instrument for r in advisor.advise(situation).recommendations]
+    assert CompactAdvice.model_validate_json(advisor.compact_json(situation)) == view
+
+
+EMBEDDER = '''
+from advisor import Advice, Advisor, CompactAdvice, Situation, read_situation
+
+
+def top(advisor: Advisor, data: dict[str, object]) -> list[str]:
+    situation: Situation = read_situation(data)
+    advice: Advice = advisor.advise(situation)
+    view: CompactAdvice = advisor.compact(situation)
+    return [rec.name for rec in advice.recommendations] + [rec.instrument for rec in view.recommendations]
+'''
+
+
+def test_an_embedder_type_checks_with_mypy_strict(tmp_path):
+    # py.typed: without it mypy reports 'module is installed, but missing library stubs or py.typed marker'
+    (tmp_path / "embedder.py").write_text(EMBEDDER, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "embedder.py"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr

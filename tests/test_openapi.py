@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel
@@ -26,17 +28,23 @@ def test_one_schema_per_model_with_a_title_of_its_own(client):
     titles = [schema.get("title", name) for name, schema in components.items()]
     assert len(titles) == len(set(titles)), sorted(t for t in titles if titles.count(t) > 1)
     assert not [name for name in components if name.endswith(("-Input", "-Output"))]
-    # the request bodies the API reads itself are the same components as in the responses
-    advice = doc["paths"]["/api/v1/advice"]["post"]
-    assert advice["requestBody"]["content"]["application/json"]["schema"] == {"$ref": REF.format(model="Situation")}
-    assert components["Advice"]["properties"]["situation"] == {"$ref": REF.format(model="Situation")}
+    # the situation read is its own schema, without defaults: every field stays optional in generated TypeScript
+    for path in ("/api/v1/advice", "/api/v1/advice/compact"):
+        body = doc["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        assert body == {"$ref": REF.format(model="SituationInput")}
+    read = components["SituationInput"]
+    assert "required" not in read and not [name for name, p in read["properties"].items() if "default" in p]
+    assert set(read["properties"]) == set(components["Situation"]["properties"])
+    assert components["Advice"]["properties"]["situation"]["$ref"] == REF.format(model="Situation")
+    assert components["Situation"]["properties"]["themes"]["default"] == []   # the answer always has them
     batch = doc["paths"]["/api/v1/advice/batch"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert batch == {"$ref": REF.format(model="BatchRequest")}
-    assert components["BatchRequest"]["properties"]["situations"]["items"] == {"$ref": REF.format(model="Situation")}
+    assert components["BatchRequest"]["properties"]["situations"]["items"] == {"$ref": REF.format(model="SituationInput")}
     # free text carries its rule in the contract, from the model's own marker (models.Treatment)
-    town = components["Situation"]["properties"]["municipality"]
-    assert [b["pattern"] for b in town["anyOf"] if b.get("type") == "string"] == [
-        "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$"]
+    for name in ("Situation", "SituationInput"):
+        town = components[name]["properties"]["municipality"]
+        assert [b["pattern"] for b in town["anyOf"] if b.get("type") == "string"] == [
+            "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$"]
     # every reference resolves, and nothing unreferenced is published (no HTTPValidationError: 400 here)
     names = {ref.rsplit("/", 1)[-1] for ref in refs(doc)}
     assert names == set(components) and "HTTPValidationError" not in components
@@ -45,8 +53,25 @@ def test_one_schema_per_model_with_a_title_of_its_own(client):
 def test_operation_ids_are_the_handler_names(client):
     doc = client.get("/api/v1/openapi.json").json()
     ids = sorted(op["operationId"] for item in doc["paths"].values() for op in item.values())
-    assert ids == ["advice", "advice_batch", "article", "articles", "health", "instrument", "instruments", "ping",
-                   "questions", "rule", "rules", "thresholds"]
+    assert ids == ["advice", "advice_batch", "advice_batch_compact", "advice_compact", "article", "articles", "health",
+                   "instrument", "instruments", "ping", "questions", "rule", "rules", "thresholds"]
+
+
+def test_every_property_and_schema_has_a_dutch_description(client, service):
+    from advisor.apidocs import undescribed
+
+    doc = client.get("/api/v1/openapi.json").json()
+    assert undescribed(doc) == []
+    components = doc["components"]["schemas"]
+    # situation fields speak with the questionnaire's words (label and help)
+    question = next(q for q in service.advisor.kb.questionnaire.questions if q.field == "measured_by")
+    assert components["SituationInput"]["properties"]["measured_by"]["description"].startswith(question.label)
+    assert components["Situation"]["properties"]["measured_by"]["description"].startswith(question.label)
+    # no English docstring of a model leaks into the contract
+    english = re.compile(r"\b(the|and|with|which|when|should)\b")
+    texts = [s.get("description", "") for s in components.values()] + [
+        p["description"] for s in components.values() for p in s.get("properties", {}).values()]
+    assert not [t for t in texts if english.search(t)]
 
 
 def _app(response_model: type[BaseModel]) -> FastAPI:
@@ -67,9 +92,21 @@ def _thing(kind: type) -> type[BaseModel]:
     return Thing
 
 
-def test_a_request_model_that_differs_from_the_response_model_of_its_name_is_refused():
-    Thing, Other = _thing(str), _thing(int)   # two models, one name
+def test_a_request_model_gets_its_own_schema_without_defaults_where_it_differs():
+    class Thing(BaseModel):
+        name: str = "x"
+
     doc = document(_app(Thing), "/v1", [Thing])
-    assert doc["components"]["schemas"]["Thing"]["properties"]["name"]["type"] == "string"
+    components = doc["components"]["schemas"]
+    assert components["Thing"]["properties"]["name"]["default"] == "x"            # the answer
+    assert "default" not in components["ThingInput"]["properties"]["name"]         # the request
+    body = doc["paths"]["/v1/thing"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": REF.format(model="ThingInput")}
+    Plain = _thing(str)   # nothing to drop: one schema serves both
+    assert set(document(_app(Plain), "/v1", [Plain])["components"]["schemas"]) == {"Thing"}
+
+
+def test_an_output_model_that_differs_from_the_response_model_of_its_name_is_refused():
+    Thing, Other = _thing(str), _thing(int)   # two models, one name
     with pytest.raises(SchemaConflict, match="'Thing'"):
-        document(_app(Thing), "/v1", [Other])
+        document(_app(Thing), "/v1", [], [Other])

@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,7 @@ from advisor import Advisor, Situation
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = "Scripts" if os.name == "nt" else "bin"
+DIST = "sociale-impact-advisor"   # the distribution name (pyproject.toml); the import package is advisor
 
 pytestmark = [
     pytest.mark.package,
@@ -66,9 +68,15 @@ class Install:
 def wheel(tmp_path_factory) -> Path:
     dist = tmp_path_factory.mktemp("dist")
     _run([sys.executable, "-m", "build", "--outdir", dist, ROOT], cwd=dist)
-    wheels = list(dist.glob("advisor-*.whl"))
-    assert len(wheels) == 1 and list(dist.glob("advisor-*.tar.gz")), sorted(p.name for p in dist.iterdir())
+    wheels = list(dist.glob(f"{DIST.replace('-', '_')}-*.whl"))
+    assert len(wheels) == 1 and list(dist.glob(f"{DIST.replace('-', '_')}-*.tar.gz")), \
+        sorted(p.name for p in dist.iterdir())
     return wheels[0]
+
+
+def test_the_wheel_is_typed(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        assert "advisor/py.typed" in archive.namelist()
 
 
 @pytest.fixture(scope="module", params=["wheel", "pip install ."])
@@ -85,7 +93,7 @@ def install(request, tmp_path_factory) -> Install:
 
 def test_advisor_is_imported_from_the_install_with_its_files(install):
     code = ("import json, importlib.metadata, advisor, advisor.paths as p; print(json.dumps({'file': advisor.__file__, "
-            "'version': advisor.__version__, 'metadata': importlib.metadata.version('advisor'), "
+            "'version': advisor.__version__, 'metadata': importlib.metadata.version('sociale-impact-advisor'), "
             "'folders': [str(f) for f in (p.SHIPPED, p.KNOWLEDGE, p.RULES, p.TEMPLATES, p.STATIC)]}))")
     found = json.loads(install.run(install.python, "-c", code).stdout)
     site = Path(found["file"]).parent

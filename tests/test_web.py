@@ -282,7 +282,8 @@ def test_invalid_answers_rerender_the_form_with_dutch_messages(client):
     assert "vraag-fout" in phase.attrs["class"]
     assert "onbekende waarde 'later'" in phase.find("p", class_="fout").text()
     value = doc.by_id("vraag-contract_value_eur")
-    assert "moet een getal zijn" in value.find("p", class_="fout").text()
+    assert "'veel' is geen bedrag" in value.find("p", class_="fout").text()
+    assert "bijvoorbeeld 450000" in value.find("p", class_="fout").text()
     field = doc.by_id("veld-contract_value_eur")
     assert field.attrs["value"] == "veel" and field.attrs["aria-invalid"] == "true"
     assert "fout-contract_value_eur" in field.attrs["aria-describedby"]

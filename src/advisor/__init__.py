@@ -8,6 +8,10 @@ The library API for embedders::
     advisor = Advisor.default()            # the shipped KB (or $ADVISOR_KB); build once, reuse
     advice = advisor.advise(Situation(phase="uitvoering", goals=("sr_monitoren",)))
     advice.recommendations[0].name
+    situation = read_situation({"phase": "uitvoering"})   # JSON data or text, read as the API reads it
+
+`read_situation` raises `SituationError` (every problem, in Dutch); `Advisor.from_root` raises
+`KnowledgeBaseError` (every `file:line: message`). Both derive from `AdvisorError`.
 
 `Advisor`, `Situation` and `Advice` are imported on first use, so `import advisor` (and reading
 `advisor.__version__`) stays cheap.
@@ -20,14 +24,20 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"   # the one place: pyproject.toml reads it ([tool.hatch.version])
 
-__all__ = ["Advice", "Advisor", "Situation", "__version__"]
+__all__ = ["Advice", "AdvisorError", "Advisor", "CompactAdvice", "KnowledgeBaseError", "Situation", "SituationError",
+           "__version__", "read_situation"]
 
-_LAZY = {"Advisor": ".engine", "Situation": ".models", "Advice": ".advice"}
+_LAZY = {"Advisor": ".engine", "Situation": ".models", "Advice": ".advice", "CompactAdvice": ".views",
+         "read_situation": ".situations", "AdvisorError": ".errors", "KnowledgeBaseError": ".errors",
+         "SituationError": ".errors"}
 
 if TYPE_CHECKING:
     from .advice import Advice
     from .engine import Advisor
+    from .errors import AdvisorError, KnowledgeBaseError, SituationError
     from .models import Situation
+    from .situations import read_situation
+    from .views import CompactAdvice
 
 
 def __getattr__(name: str) -> Any:

@@ -8,10 +8,12 @@ Limits (documented in the OpenAPI description): a POST /api/v1/advice body may b
 a POST /api/v1/advice/batch body at most 1 MiB (413 above that, checked on Content-Length and on the
 bytes actually received); a batch holds at most 1,000 situations (400 above that, naming
 `situations`); at most a few batches are worked on at once per process (503 with `Retry-After`
-when more wait too long). Invalid input lists at most 50 problems (`more_errors` counts the rest);
+when more wait too long). A batch answers per situation: an advice or a problem, with its index (one bad situation does not sink
+the others). Invalid input lists at most 50 problems (`more_errors` counts the rest);
 a key given twice in a JSON object is an error. Validating and advising a batch, or an advice body
-above 4 KiB, run in a worker thread, never on the event loop. `?view=compact` gives the compact view of an advice (ranking, reasons and
-caveats, without trace, fit, next steps and why-not: typically 1-3 KB instead of 20-90 KB).
+above 4 KiB, run in a worker thread, never on the event loop. `POST /api/v1/advice/compact` (and `/advice/batch/compact`) gives the compact view of an
+advice (ranking, reasons and caveats, without trace, fit, next steps and why-not: typically 1-3 KB
+instead of 20-90 KB), as an operation of its own so that no response is a union of shapes.
 KB endpoints carry an ETag (kb_version + path + query) and `Cache-Control: public,
 no-cache` (revalidate every time: a KB reload shows at once, and an unchanged KB costs a 304).
 """
@@ -24,7 +26,7 @@ import json
 import re
 import threading
 import time
-from typing import Any, Literal, Optional, Union
+from typing import Any, Optional
 from collections.abc import Callable
 
 import anyio
@@ -40,13 +42,14 @@ from .models import Situation
 from .openapi import body_schema
 from .problems import ApiProblem, invalid_input, pydantic_errors
 from .schemas import (
-    MAX_BATCH, ArticleList, ArticleOut, BatchAdvice, BatchRequest, Health, InstrumentList, InstrumentOut, Pong,
+    MAX_BATCH, ArticleList, ArticleOut, BatchAdvice, BatchEnvelope, BatchRequest, CompactBatchAdvice, Health, InstrumentList, InstrumentOut, Pong,
     QuestionnaireOut, RuleList, RuleOut, ThresholdList, article_out, article_summary, instrument_out, rule_out,
 )
 from .service import Service
 from .settings import BATCH_CONCURRENCY, BATCH_WAIT
-from .situations import free_text_problems
-from .views import CompactAdvice, CompactBatchAdvice, dump_compact
+from .errors import SituationError
+from .situations import free_text_problems, load_json, parse_situation
+from .views import CompactAdvice
 
 
 PREFIX = "/api/v1"
@@ -61,14 +64,10 @@ RETRY_AFTER = 2            # seconds, in the 503's Retry-After
 # the hop to a worker thread cost a third of the requests/s (benchmarks/api_bench.py, warm cache: 4,950
 # -> 3,240 req/s). Larger bodies (up to 64 KiB) and every batch run in a worker thread.
 INLINE_BODY = 4 * 1024
-View = Literal["full", "compact"]
-VIEW_DESCRIPTION = ("`full` (standaard): het hele advies met trace, passendheid, stappen en waarom-niet. "
-                    "`compact`: per aanbevolen instrument rang, score, gediende doelen, redenen (tekst, punten, "
-                    "pagina) en kanttekeningen (tekst, pagina, artikelen), plus onvervulde doelen en algemene "
-                    "kanttekeningen; meestal 1-3 KB.")
 
 # Models the API reads (or answers) without FastAPI knowing them: published in the OpenAPI by openapi.document.
-DOCUMENTED_MODELS = (problems.Problem, Situation, BatchRequest)
+REQUEST_MODELS = (Situation, BatchRequest)
+RESPONSE_MODELS = (problems.Problem,)
 
 EXAMPLE_SITUATION = {"phase": "uitvoering", "goals": ["sr_monitoren"], "province": "groningen"}
 EXAMPLE_TENDER = {"phase": "aanbesteding", "role": "inkoper", "themes": ["arbeidsparticipatie"],
@@ -98,11 +97,6 @@ async def read_body(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
-class _Twice(dict):
-    """A JSON object in which some key was given more than once."""
-    twice: list[str]
-
-
 def _article_use(kb, article_id: str) -> ArticleUse:
     """The uses of an article the KB has (article_use gives None only for an unknown id)."""
     use = article_use(kb, article_id)
@@ -111,54 +105,14 @@ def _article_use(kb, article_id: str) -> ArticleUse:
     return use
 
 
-def _object(pairs: list[tuple[str, Any]]) -> dict:
-    found = dict(pairs)
-    if len(found) == len(pairs):
-        return found
-    seen: set[str] = set()
-    twice = _Twice(found)
-    again = []
-    for key, _ in pairs:
-        if key in seen:
-            again.append(key)
-        else:
-            seen.add(key)
-    twice.twice = list(dict.fromkeys(again))
-    return twice
-
-
-def _duplicates(data: Any, path: tuple = ()) -> list[tuple[str, str]]:
-    """(path of the key, message) for every key given twice anywhere in `data`."""
-    found: list[tuple[str, str]] = []
-    stack = [(data, path)]
-    while stack:
-        value, where = stack.pop()
-        if isinstance(value, dict):
-            for key in getattr(value, "twice", ()):
-                found.append((".".join(map(str, where + (key,))), "komt meer dan één keer voor in dit object"))
-            stack.extend((v, where + (k,)) for k, v in reversed(list(value.items())))
-        elif isinstance(value, list):
-            stack.extend((v, where + (i,)) for i, v in reversed(list(enumerate(value))))
-    return found
-
-
 def parse_json(body: bytes) -> tuple[Any, list[tuple[str, str]]]:
-    """The body as Python data, and every key given twice (JSON allows it, we do not: which one counts?)."""
-    twice = False
-
-    def hook(pairs):
-        nonlocal twice
-        made = _object(pairs)
-        twice = twice or isinstance(made, _Twice)
-        return made
-
+    """The body as Python data, and every key given twice (situations.load_json: the one JSON reader)."""
     try:
-        data = json.loads(body, object_pairs_hook=hook)
+        return load_json(body)
     except RecursionError:
         raise invalid_input([("body", "geen geldige JSON (te diep genest)")], "De body is geen geldige JSON.") from None
     except ValueError as err:   # pydantic read it, so this is rare; say so plainly
         raise invalid_input([("body", f"geen geldige JSON ({err})")], "De body is geen geldige JSON.") from None
-    return data, (_duplicates(data) if twice else [])
 
 
 def free_text_of(model: type[BaseModel], data: Any) -> list[tuple[str, str]]:
@@ -259,6 +213,16 @@ class Rendered:
             value = build()
             self.items[key] = value.model_dump_json().encode() if isinstance(value, BaseModel) else value
         return self.items[key]
+
+
+def item_problem(problem: ApiProblem, instance: str) -> str:
+    """The problem document of one situation of a batch, as JSON (the shape of problems.Problem)."""
+    body: dict[str, Any] = {"type": problem.type, "title": problem.title, "status": problem.status,
+                            "detail": problem.detail, "instance": f"#/{instance.replace('.', '/')}",
+                            "errors": [{"name": name, "reason": reason} for name, reason in problem.errors or []]}
+    if problem.more_errors:
+        body["more_errors"] = problem.more_errors
+    return json.dumps(body, ensure_ascii=False)
 
 
 # ---------------------------------------------------------------- the router
@@ -364,51 +328,102 @@ def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
             thresholds=[t for t in kb.legal.thresholds if t.valid_from <= day <= t.valid_to],
         ).model_dump_json().encode())
 
-    def one_advice(body: bytes, view: str) -> str:
+    def one_advice(body: bytes, compact: bool) -> str:
         situation = validate_json(Situation, body, "situation")
         advisor = service.advisor
-        return advisor.advise_json(situation) if view == "full" else dump_compact(advisor.compact(situation))
+        return advisor.compact_json(situation) if compact else advisor.advise_json(situation)
 
-    @router.post("/advice", response_model=Union[Advice, CompactAdvice], tags=["advies"],
-                 responses=problems.responses(400, 405, 413, 415, 500),
-                 openapi_extra=body_schema(Situation, {"uitvoering_groningen": EXAMPLE_SITUATION,
-                                                       "europese_aanbesteding": EXAMPLE_TENDER}),
-                 summary="Een situatie in, een gerangschikt en uitgelegd advies uit",
-                 description=f"Body hoogstens {advice_limit // 1024} KiB. Elk veld is optioneel. Het antwoord is "
-                             "een `Advice`, of met `?view=compact` een `CompactAdvice`.")
-    async def advice(request: Request, view: View = Query("full", description=VIEW_DESCRIPTION)) -> Response:
+    async def answer_one(request: Request, compact: bool) -> Response:
         body = await read_body(request, advice_limit)
         if len(body) <= INLINE_BODY:   # bounded: at most ~1 ms, less than the hop to a worker thread
-            return json_response(one_advice(body, view))
-        return json_response(await run_in_threadpool(one_advice, body, view))
+            return json_response(one_advice(body, compact))
+        return json_response(await run_in_threadpool(one_advice, body, compact))
 
-    def many_advices(body: bytes, view: str) -> str:
-        batch = validate_json(BatchRequest, body, "body")
+    advice_body = body_schema(Situation, {"uitvoering_groningen": EXAMPLE_SITUATION,
+                                          "europese_aanbesteding": EXAMPLE_TENDER})
+
+    @router.post("/advice", response_model=Advice, tags=["advies"],
+                 responses=problems.responses(400, 405, 413, 415, 500), openapi_extra=advice_body,
+                 summary="Een situatie in, een gerangschikt en uitgelegd advies uit",
+                 description=f"Body hoogstens {advice_limit // 1024} KiB. Elk veld is optioneel; een getal is een "
+                             "JSON-getal en ja/nee een boolean (tekst wordt nooit omgezet). De compacte weergave: "
+                             f"`POST {PREFIX}/advice/compact`.")
+    async def advice(request: Request) -> Response:
+        return await answer_one(request, compact=False)
+
+    @router.post("/advice/compact", response_model=CompactAdvice, tags=["advies"],
+                 responses=problems.responses(400, 405, 413, 415, 500), openapi_extra=advice_body,
+                 summary="Een situatie in, de compacte weergave van het advies uit",
+                 description=f"Als `POST {PREFIX}/advice`, maar het antwoord is een `CompactAdvice`: per aanbevolen "
+                             "instrument rang, score, gediende doelen, redenen en kanttekeningen, plus onvervulde "
+                             "doelen en algemene kanttekeningen (meestal 1-3 KB in plaats van 20-90 KB).")
+    async def advice_compact(request: Request) -> Response:
+        return await answer_one(request, compact=True)
+
+    def many_advices(body: bytes, compact: bool) -> str:
+        data, twice = parse_json(body)
+        inside = re.compile(r"situations\.\d+(\.|$)")
+        envelope = [(path, message) for path, message in twice if not inside.match(path)]
+        try:
+            checked = BatchEnvelope.model_validate(data, strict=True)
+        except ValidationError as err:
+            errors, more = pydantic_errors(err.errors(include_url=False), root="body", known=envelope)
+            raise invalid_input(errors, more=more) from None
+        if envelope:
+            raise invalid_input(envelope)
         advisor = service.advisor  # one KB for the whole batch, even if a reload happens meanwhile
-        if view == "full":
-            advices = [advisor.advise_json(s) for s in batch.situations]
-        else:
-            advices = [dump_compact(advisor.compact(s)) for s in batch.situations]
-        return f'{{"kb_version":"{advisor.kb.version}","advices":[' + ",".join(advices) + "]}"
+        parts, failed = [], 0
+        for index, item in enumerate(checked.situations):
+            where = f"situations.{index}"
+            try:
+                if not isinstance(item, dict):
+                    raise SituationError([("situation", "moet een object met de velden van een situatie zijn")])
+                known = [(path.removeprefix(where + "."), message) for path, message in twice
+                         if path.startswith(where + ".")]
+                situation = parse_situation(item, known)
+            except SituationError as err:
+                failed += 1
+                errors = [(where if path == "situation" else f"{where}.{path}", message) for path, message in err.errors]
+                count = len(errors) + err.more
+                found = invalid_input(errors, f"Situatie {index} bevat {count} {'fout' if count == 1 else 'fouten'}; "
+                                              "zie 'errors'.", more=err.more)
+                parts.append(f'{{"index":{index},"problem":{item_problem(found, where)}}}')
+                continue
+            made = advisor.compact_json(situation) if compact else advisor.advise_json(situation)
+            parts.append(f'{{"index":{index},"advice":{made}}}')
+        return f'{{"kb_version":"{advisor.kb.version}","failed":{failed},"results":[' + ",".join(parts) + "]}"
 
-    @router.post("/advice/batch", response_model=Union[BatchAdvice, CompactBatchAdvice], tags=["advies"],
-                 responses=problems.responses(400, 405, 413, 415, 500, 503),
-                 openapi_extra=body_schema(BatchRequest, {"twee_situaties": {
-                     "situations": [EXAMPLE_SITUATION, EXAMPLE_TENDER]}}),
-                 summary=f"Tot {MAX_BATCH} situaties in, de adviezen in dezelfde volgorde uit",
-                 description=f"Body hoogstens {batch_limit // 1024} KiB (anders 413), hoogstens {MAX_BATCH} "
-                             "situaties (anders 400). Fouten noemen de index: `situations.3.phase`. Hoogstens "
-                             f"{gate.limit} batches tegelijk per proces; wie langer dan {gate.wait:g} s op een plek "
-                             "wacht, krijgt 503 met `Retry-After`. Met `?view=compact` is elk advies een "
-                             "`CompactAdvice`.")
-    async def advice_batch(request: Request, view: View = Query("full", description=VIEW_DESCRIPTION)) -> Response:
+    async def answer_many(request: Request, compact: bool) -> Response:
         body = await read_body(request, batch_limit)
         if not await gate.enter():
             raise ApiProblem(503, f"Er worden al {gate.limit} batches tegelijk verwerkt; probeer het over "
                                   f"{RETRY_AFTER} seconden opnieuw.", headers={"Retry-After": str(RETRY_AFTER)})
         try:
-            return json_response(await run_in_threadpool(many_advices, body, view))
+            return json_response(await run_in_threadpool(many_advices, body, compact))
         finally:
             gate.leave()
+
+    batch_body = body_schema(BatchRequest, {"twee_situaties": {"situations": [EXAMPLE_SITUATION, EXAMPLE_TENDER]}})
+    batch_rule = (f"Body hoogstens {batch_limit // 1024} KiB (anders 413), hoogstens {MAX_BATCH} situaties (anders "
+                  "400). Elke situatie wordt op zich gelezen: het antwoord (200) geeft per situatie, met haar "
+                  "`index`, een `advice` of een `problem` (status 400, paden als `situations.3.phase`), en in "
+                  "`failed` hoeveel er niet te lezen waren; zo werkt ook `advisor batch`. Alleen een body die als "
+                  f"geheel niet klopt (geen JSON, geen lijst `situations`, te veel situaties) is een 400. Hoogstens "
+                  f"{gate.limit} batches tegelijk per proces; wie langer dan {gate.wait:g} s op een plek wacht, "
+                  "krijgt 503 met `Retry-After`.")
+
+    @router.post("/advice/batch", response_model=BatchAdvice, tags=["advies"],
+                 responses=problems.responses(400, 405, 413, 415, 500, 503), openapi_extra=batch_body,
+                 summary=f"Tot {MAX_BATCH} situaties in, per situatie een advies of een probleem uit",
+                 description=batch_rule)
+    async def advice_batch(request: Request) -> Response:
+        return await answer_many(request, compact=False)
+
+    @router.post("/advice/batch/compact", response_model=CompactBatchAdvice, tags=["advies"],
+                 responses=problems.responses(400, 405, 413, 415, 500, 503), openapi_extra=batch_body,
+                 summary=f"Tot {MAX_BATCH} situaties in, per situatie een compact advies of een probleem uit",
+                 description=batch_rule + " Elk advies is een `CompactAdvice`.")
+    async def advice_batch_compact(request: Request) -> Response:
+        return await answer_many(request, compact=True)
 
     return router

@@ -18,7 +18,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware import Middleware
 from starlette.responses import Response
 
-from . import api, openapi, problems
+from . import api, apidocs, openapi, problems
 from .errors import KnowledgeBaseError
 from .problems import API_VERSION, ApiHeaders
 from .service import Service
@@ -66,7 +66,9 @@ def create_app(root: Optional[Path] = None, *, service: Optional[Service] = None
 
     def schema() -> dict:
         if not app.openapi_schema:
-            app.openapi_schema = openapi.document(app, api.PREFIX, api.DOCUMENTED_MODELS)
+            app.openapi_schema = openapi.document(
+                app, api.PREFIX, api.REQUEST_MODELS, api.RESPONSE_MODELS,
+                describe=lambda doc: apidocs.describe(doc, service.advisor.kb))
         return app.openapi_schema
 
     app.openapi = schema  # type: ignore[method-assign]
@@ -119,7 +121,7 @@ def app_from_env() -> FastAPI:
         log.error("cannot start: %s", err)
         raise SystemExit(1) from None
     except KnowledgeBaseError as err:   # e.g. a worker restarted (SIGHUP) on a broken KB: no traceback
-        log.error("cannot start: %s\n%s", err, "\n".join(err.lines()))
+        log.error("cannot start: %s\n%s", err.headline, "\n".join(err.lines()))
         raise SystemExit(1) from None
     return create_app(service=service, cors_origins=settings.cors_origins, watch=settings.watch,
                       base_url=settings.base_url, contact=settings.contact,

@@ -18,8 +18,7 @@ from typing import Optional
 from collections.abc import Iterator
 
 from .errors import SituationError
-from .situations import LIST_FIELDS, parse_situation
-from .views import dump_compact
+from .situations import LIST_FIELDS, from_pairs, load_json, parse_situation
 
 CHUNK = 200          # lines per work unit sent to a worker
 SUMMARY = ["line", "status", "top1", "score1", "top2", "score2", "top3", "score3", "main_caveat", "problems"]
@@ -30,33 +29,39 @@ class Line:
     number: int
     data: Optional[dict]
     problem: Optional[str] = None     # the line could not be read as a situation object
+    pairs: Optional[list[tuple[str, str]]] = None   # a CSV row: text, read by situations.from_pairs
+    known: tuple[tuple[str, str], ...] = ()         # problems found while parsing (a key given twice)
 
 
 def read_lines(path: Path, kind: str) -> Iterator[Line]:
     """Situations from JSON Lines or CSV, one by one, with their line number in the file."""
-    with path.open(encoding="utf-8", newline="") as stream:
+    with path.open(encoding="utf-8-sig", newline="") as stream:   # -sig: a CSV saved by Excel starts with a BOM
         if kind == "csv":
-            reader = csv.DictReader(stream)
+            reader = csv.reader(stream)
+            header = [key.strip() for key in next(reader, [])]
             for row in reader:
-                data = {key: _csv_value(key, value) for key, value in row.items() if key and value not in (None, "")}
-                yield Line(reader.line_num, data)
+                if not any(cell.strip() for cell in row):
+                    continue
+                pairs = [(key, value) for key, cell in zip(header, row) if key for value in _csv_values(key, cell)]
+                yield Line(reader.line_num, None, pairs=pairs)
             return
         for number, text in enumerate(stream, start=1):
             if not text.strip():
                 continue
             try:
-                data = json.loads(text)
+                data, twice = load_json(text)
             except json.JSONDecodeError as err:
                 yield Line(number, None, f"geen geldige JSON: {err.msg} (kolom {err.colno})")
                 continue
             if not isinstance(data, dict):
                 yield Line(number, None, "verwacht een JSON-object met de velden van een situatie")
                 continue
-            yield Line(number, data)
+            yield Line(number, data, known=tuple(twice))
 
 
-def _csv_value(key: str, value: str):
-    return [v.strip() for v in value.split(";") if v.strip()] if key in LIST_FIELDS else value.strip()
+def _csv_values(key: str, cell: str) -> list[str]:
+    """The text values of one CSV cell: list fields take several separated by ';'."""
+    return [v.strip() for v in cell.split(";") if v.strip()] if key in LIST_FIELDS else [cell.strip()]
 
 
 def count_lines(path: Path, kind: str) -> int:
@@ -82,14 +87,15 @@ def work(lines: list[Line], view: str, out: str, advisor=None) -> list[tuple[boo
             results.append((False, _failed(line.number, [line.problem], out)))
             continue
         try:
-            situation = parse_situation(line.data)
+            situation = from_pairs(line.pairs) if line.pairs is not None else \
+                parse_situation(line.data, list(line.known))
         except SituationError as err:
             results.append((False, _failed(line.number, [f"{p}: {m}" for p, m in err.errors], out)))
             continue
         if out == "csv":
             results.append((True, _summary(line.number, advisor.advise(situation))))
         elif view == "compact":   # built directly, without the parts the compact view leaves out
-            results.append((True, f'{{"line":{line.number},"ok":true,"advice":{dump_compact(advisor.compact(situation))}}}'))
+            results.append((True, f'{{"line":{line.number},"ok":true,"advice":{advisor.compact_json(situation)}}}'))
         else:
             results.append((True, f'{{"line":{line.number},"ok":true,"advice":{advisor.advise_json(situation)}}}'))
     return results

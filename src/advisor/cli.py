@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 from collections.abc import Iterable
 
 import typer
@@ -43,7 +44,7 @@ def _advisor(kb: Optional[Path]):
     try:
         return Advisor.from_root(kb)
     except KnowledgeBaseError as err:
-        _fail(err.lines(), str(err))
+        _fail(err.lines(), err.headline)
 
 
 @app.command()
@@ -155,7 +156,8 @@ def _situation(file: Optional[Path], flags: list[str]):
 @app.command()
 def advise(
     file: Optional[Path] = typer.Argument(None, help="Situation as YAML or JSON file ('-' for stdin)."),
-    set_: list[str] = typer.Option([], "--set", "-s", help="field=value; repeat for list fields."),
+    set_: list[str] = typer.Option([], "--set", "-s", help="field=value, read as the web form reads it (amounts "
+                                   "such as 450.000, ja/nee: docs/input.md); repeat for list fields."),
     fmt: AdviceFormat = typer.Option(AdviceFormat.text, "--format", "-f",
                                      help="text, json, or a document to file: odt or docx (needs -o)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (required for odt/docx)."),
@@ -290,44 +292,71 @@ def rules(rule_id: Optional[str] = typer.Argument(None), fmt: Format = typer.Opt
         typer.echo(f"Tekst: {rule.text}")
 
 
-@app.command()
-def serve(
-    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
-    port: int = typer.Option(8000, help="TCP port."),
-    workers: int = typer.Option(1, help="Worker processes."),
-    watch: bool = typer.Option(False, "--watch", help="Reload knowledge/ and rules/ when a file changes."),
-    cors: list[str] = typer.Option([], "--cors-origin", help="Allowed CORS origin; repeat (default: none)."),
-    limit_concurrency: int = typer.Option(100, "--limit-concurrency", min=1,
-                                          help="Open connections per worker before new ones get 503."),
-    keep_alive: int = typer.Option(5, "--timeout-keep-alive", min=1, help="Seconds an idle connection stays open."),
-    backlog: int = typer.Option(256, "--backlog", min=16, help="Connections waiting to be accepted."),
-    proxy: Optional[str] = typer.Option(None, "--forwarded-allow-ips",
-                                        help="Trust X-Forwarded-* from these proxy IPs (comma list), behind a "
-                                             "reverse proxy; see docs/deploying.md."),
-    kb: Optional[Path] = KB,
-) -> None:
+# Further names of a setting's flag: `--cors-origin URL` (repeated) fills `cors_origins` too.
+SERVE_ALIASES = {"cors_origins": ("--cors-origin",)}
+
+
+def serve_parameters() -> list[inspect.Parameter]:
+    """One flag per setting (settings.Settings), defaulting to None: a flag given overrides the setting's
+    ADVISOR_* variable, a flag left out leaves it to the environment (or the setting's default). A setting
+    added to Settings gets its flag here without further code."""
+    from typing import get_args, get_origin
+
+    from .settings import PREFIX, Settings
+    parameters = []
+    for name, info in Settings.model_fields.items():
+        kind = info.annotation
+        if get_origin(kind) is not None and type(None) in get_args(kind):
+            kind = next(arg for arg in get_args(kind) if arg is not type(None))
+        flag = "--" + name.replace("_", "-")
+        aliases = SERVE_ALIASES.get(name, ())
+        default = info.default if info.default not in (None, (), "") else "none"
+        text = f"{(info.description or name)[:1].upper()}{(info.description or name)[1:]} " \
+               f"(env {PREFIX}{name.upper()}; default {default})"
+        if kind is bool:
+            annotation: Any = Optional[bool]
+            option = typer.Option(None, f"{flag}/--no-{flag[2:]}", help=text, show_default=False)
+        elif get_origin(kind) is tuple:
+            annotation = Optional[list[str]]
+            option = typer.Option(None, flag, *aliases, help=text + "; repeat the flag", show_default=False)
+        else:
+            annotation = Optional[Path if kind not in (int, float, str) else kind]
+            option = typer.Option(None, flag, *aliases, help=text, show_default=False)
+        parameters.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option,
+                                            annotation=annotation))
+    return parameters
+
+
+def serve(**flags: Any) -> None:
     """Serve the questionnaire (/) and the JSON API (/api/v1) with uvicorn.
 
-    The limits bound what slow or idle clients can hold open; slow headers and slow uploads are
-    best cut off by a reverse proxy in front (docs/deploying.md)."""
+    Every setting comes from its flag or else from its ADVISOR_* variable (see each flag); a bad value
+    stops here with exit 2. The limits bound what slow or idle clients can hold open; slow headers and
+    slow uploads are best cut off by a reverse proxy in front (docs/deploying.md)."""
     import os
 
     import uvicorn
-    from .settings import SettingsError, load_settings
-    _advisor(kb)  # fail fast, with path:line errors, before starting workers
-    if kb is not None:
-        os.environ["ADVISOR_KB"] = str(kb.resolve())
-    os.environ["ADVISOR_WATCH"] = "1" if watch else ""
-    os.environ["ADVISOR_CORS_ORIGINS"] = ",".join(cors)
+    from .settings import PREFIX, SettingsError, as_environment, load_settings
+    given = {name: tuple(value) if isinstance(value, list) else value for name, value in flags.items()
+             if value is not None and value != []}
     try:
-        load_settings()   # the workers read the same: a bad ADVISOR_* value stops here, in one line
+        settings = load_settings(**given)   # flags win over the environment; an error names the flag
     except SettingsError as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(2)
-    typer.echo(f"advisor: http://{host}:{port}/  (API: /api/v1, docs: /docs)")
-    uvicorn.run("advisor.app:app_from_env", factory=True, host=host, port=port, workers=workers,
-                limit_concurrency=limit_concurrency, timeout_keep_alive=keep_alive, backlog=backlog,
-                proxy_headers=proxy is not None, forwarded_allow_ips=proxy, server_header=False)
+    for name in given:   # the workers build the app from the environment: they must see the flags too
+        os.environ[PREFIX + name.upper()] = as_environment(name, getattr(settings, name))
+    _advisor(settings.kb)  # fail fast, with path:line errors, before starting workers
+    typer.echo(f"advisor: http://{settings.host}:{settings.port}/  (API: /api/v1, docs: /docs)")
+    uvicorn.run("advisor.app:app_from_env", factory=True, host=settings.host, port=settings.port,
+                workers=settings.workers, limit_concurrency=settings.limit_concurrency,
+                timeout_keep_alive=settings.timeout_keep_alive, backlog=settings.backlog,
+                proxy_headers=settings.forwarded_allow_ips is not None,
+                forwarded_allow_ips=settings.forwarded_allow_ips, server_header=False)
+
+
+serve.__signature__ = inspect.Signature(serve_parameters())  # type: ignore[attr-defined]
+app.command()(serve)
 
 
 class DiffFormat(str, Enum):
@@ -372,7 +401,7 @@ def diff(
     except ImpactError as err:
         problem = [str(err)]
     except KnowledgeBaseError as err:
-        problem = err.lines() + [str(err)]
+        problem = err.lines() + [err.headline]
     if problem is not None:
         for line in problem:
             typer.echo(line, err=True)

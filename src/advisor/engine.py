@@ -9,12 +9,13 @@ import json
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import durable_rules_engine as _native
 from durable.engine import Host
 
 from .compiling import DERIVED, SITUATION, CompiledRuleset, Effect, compile_rules, situation_fact, unfireable
+from .defaults import ADVICE_CACHE
 from .errors import KnowledgeBaseError
 from .explaining import Explainer
 from .knowledge import KnowledgeBase, load
@@ -22,7 +23,10 @@ from .advice import Advice
 from .models import Situation
 from .rule_models import DeriveRule
 
-DEFAULT_CACHE_SIZE = 1024  # advices kept per Advisor for repeated situations (a rich one costs ~140 KiB)
+if TYPE_CHECKING:
+    from .views import CompactAdvice
+
+DEFAULT_CACHE_SIZE = ADVICE_CACHE  # advices kept per Advisor for repeated situations (defaults.py)
 DERIVED_MARK = '{"t": "d"}'
 # A fact that matches no rule of a ruleset still leaves state behind in durable_rules' C engine:
 # kept, it fills the state cache (MemoryError); deleted, it corrupts the heap (segfault). These
@@ -162,6 +166,9 @@ class Advisor:
 
     @classmethod
     def from_root(cls, root: Optional[Path] = None) -> "Advisor":
+        """An Advisor on the KB in `root`, a folder holding `knowledge/` and `rules/` (None: the shipped KB,
+        or `$ADVISOR_KB`). Raises advisor.errors.KnowledgeBaseError listing every problem as
+        `file:line: message` when the KB is invalid. Build it once and keep it (see `default`)."""
         return cls(load(root))
 
     @classmethod
@@ -234,18 +241,31 @@ class Advisor:
         return fired
 
     def advise(self, situation: Situation) -> Advice:
+        """The ranked and explained advice for a situation (on its `reference_date`, else today).
+
+        Thread-safe; repeated situations come from a cache. Read a situation from JSON data or text with
+        `advisor.read_situation` (the API's rules) or build a `Situation` directly."""
         return self._cached(situation, situation.reference_date or dt.date.today())
 
     def advise_json(self, situation: Situation) -> str:
-        """The advice serialised as JSON; cached like `advise`, since serialising costs as much as advising."""
+        """The advice serialised as JSON (the body of POST /api/v1/advice); cached like `advise`, since
+        serialising costs as much as advising."""
         return self._cached_json(situation, situation.reference_date or dt.date.today())
 
     def _advise_json(self, situation: Situation, reference_date: dt.date) -> str:
         return self._cached(situation, reference_date).model_dump_json()
 
-    def compact(self, situation: Situation) -> dict:
-        """The compact view (views.compact) for embedders, built without what it leaves out."""
-        return self._cached_compact(situation, situation.reference_date or dt.date.today())
+    def compact(self, situation: Situation) -> "CompactAdvice":
+        """The compact view of the advice (views.CompactAdvice: ranking, reasons and caveats, without trace,
+        fit, next steps and why-not), built without what it leaves out."""
+        from .views import CompactAdvice
+        return CompactAdvice.model_validate(self._cached_compact(situation, situation.reference_date or dt.date.today()))
+
+    def compact_json(self, situation: Situation) -> str:
+        """The compact view as JSON (the body of POST /api/v1/advice/compact); empty `articles` and missing
+        pages are left out."""
+        from .views import dump_compact
+        return dump_compact(self._cached_compact(situation, situation.reference_date or dt.date.today()))
 
     def _compact(self, situation: Situation, reference_date: dt.date) -> dict:
         from .views import compact

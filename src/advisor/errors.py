@@ -7,13 +7,22 @@ class AdvisorError(Exception):
     """Base of all errors advisor reports to a user."""
 
 
+SHOWN_PROBLEMS = 20   # problems of a KnowledgeBaseError spelt out in its str(); `lines()` has them all
+
+
 class KnowledgeBaseError(AdvisorError):
-    """The YAML under knowledge/ or rules/ is broken; carries every problem, sorted."""
+    """The YAML under knowledge/ or rules/ is broken; carries every problem, sorted.
+
+    `str(err)` reads on its own (a library user logs it): the count, then one `file:line: message`
+    per problem. `headline` is the count alone, `lines()` every problem (what the CLI prints)."""
 
     def __init__(self, problems):
         self.problems = sorted(set(problems))
         files = {p.file for p in self.problems}
-        super().__init__(self.summary(len(files)))
+        self.headline = self.summary(len(files))
+        shown = [f"  {line}" for line in self.lines()[:SHOWN_PROBLEMS]]
+        rest = len(self.problems) - len(shown)
+        super().__init__("\n".join([f"{self.headline}:", *shown] + ([f"  ... and {rest} more"] if rest > 0 else [])))
 
     def summary(self, nfiles: int) -> str:
         n = len(self.problems)

@@ -116,7 +116,7 @@ def load(root: Optional[Path] = None) -> KnowledgeBase:
     root = Path(root) if root else default_root()
     problems: list[Problem] = []
     if not (root / "knowledge").is_dir():
-        raise KnowledgeBaseError([Problem(str(root), 1, "no 'knowledge' folder here (use --kb DIR)")])
+        raise KnowledgeBaseError([Problem(str(root), 1, "no 'knowledge' folder here: expected a folder holding knowledge/ and rules/")])
     docs = {name: _read(root / "knowledge" / name, problems) for name in KNOWLEDGE_FILES}
     instruments = _list_of(docs["instruments.yaml"], Instrument, "instrument", problems) \
         if docs["instruments.yaml"] else []

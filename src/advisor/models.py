@@ -316,15 +316,17 @@ class Situation(BaseModel):
     province: Optional[Province] = None
     municipality: Annotated[Optional[str], FREE_TEXT] = Field(default=None, min_length=1, max_length=100)
     procedure: Optional[Procedure] = None
-    contract_value_eur: Annotated[Optional[float], MONEY] = Field(default=None, ge=0, le=1e12)
+    # Strict: a number or a yes/no answer is never read from a string ('450.000' is not 450.0); text
+    # input goes through textvalues.typed_value first.
+    contract_value_eur: Annotated[Optional[float], MONEY] = Field(default=None, ge=0, le=1e12, strict=True)
     contracting_authority: Optional[Authority] = None
     contract_type: Optional[ContractType] = None
-    banenafspraak: Optional[bool] = None
+    banenafspraak: Optional[bool] = Field(default=None, strict=True)
     budget_opdrachtgever: Optional[Budget] = None
     regime: Optional[Regime] = None
     sr_clause: Optional[SrClause] = None
-    services_art_2_82a: Optional[bool] = None
-    cross_border_interest: Optional[bool] = None
+    services_art_2_82a: Optional[bool] = Field(default=None, strict=True)
+    cross_border_interest: Optional[bool] = Field(default=None, strict=True)
     reference_date: Optional[dt.date] = None
 
     @field_validator("themes", "goals", "levels")

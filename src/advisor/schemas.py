@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Literal, Optional, Union
+from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .articles import ArticleUse
+from .problems import Problem
+from .views import CompactAdvice
 from .advice import Advice
 from .reviews import state as review_state
 from .models import Article, Instrument, Questionnaire, Situation, Source, Strict, Threshold
@@ -122,13 +124,46 @@ class Pong(BaseModel):
 
 
 class BatchRequest(BaseModel):
+    """The body of POST /api/v1/advice/batch as published; BatchEnvelope is what is checked of it as a whole."""
     model_config = ConfigDict(extra="forbid")
     situations: list[Situation] = Field(max_length=MAX_BATCH, description=f"Hoogstens {MAX_BATCH} situaties.")
 
 
+class BatchEnvelope(BaseModel):
+    """A batch body as a whole: an object holding only `situations`, a list of at most MAX_BATCH items. Each
+    item is then read on its own (situations.parse_situation): one bad situation does not sink the others."""
+    model_config = ConfigDict(extra="forbid")
+    situations: list[Any] = Field(max_length=MAX_BATCH)
+
+
+class BatchItem(BaseModel):
+    index: int = Field(description="Plaats van de situatie in het verzoek, vanaf 0.")
+    advice: Optional[Advice] = Field(default=None, description="Het advies, als de situatie geldig is.")
+    problem: Optional[Problem] = Field(default=None, description="Wat er mis is met deze situatie (status 400, "
+                                                                 "`errors` met paden als `situations.3.phase`, "
+                                                                 "`instance` de plek in het verzoek: "
+                                                                 "`#/situations/3`).")
+
+
 class BatchAdvice(BaseModel):
     kb_version: str
-    advices: list[Advice]
+    failed: int = Field(description="Aantal situaties met een probleem in plaats van een advies.")
+    results: list[BatchItem] = Field(description="Per situatie, in de volgorde van het verzoek, een advies of een "
+                                                 "probleem.")
+
+
+class CompactBatchItem(BaseModel):
+    index: int = Field(description="Plaats van de situatie in het verzoek, vanaf 0.")
+    advice: Optional[CompactAdvice] = Field(default=None, description="Het compacte advies, als de situatie geldig "
+                                                                      "is.")
+    problem: Optional[Problem] = Field(default=None, description="Wat er mis is met deze situatie.")
+
+
+class CompactBatchAdvice(BaseModel):
+    kb_version: str
+    failed: int = Field(description="Aantal situaties met een probleem in plaats van een advies.")
+    results: list[CompactBatchItem] = Field(description="Per situatie, in de volgorde van het verzoek, een compact "
+                                                        "advies of een probleem.")
 
 
 # ---------------------------------------------------------------- built from the KB

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal, Optional
 from collections.abc import Callable, Iterable
 
+from .defaults import RELOAD_QUIET
 from .engine import DEFAULT_CACHE_SIZE, Advisor
 from .errors import KnowledgeBaseError
 from .knowledge import default_root, load
@@ -28,7 +29,7 @@ from .loading import Problem
 
 log = logging.getLogger("advisor")
 
-DEFAULT_QUIET = 0.5      # seconds without file changes before a reload
+DEFAULT_QUIET = RELOAD_QUIET   # seconds without file changes before a reload (defaults.py)
 RESTART_DELAY = 1.0      # seconds before a failed watcher starts again (doubling while it keeps failing)
 MAX_RESTART_DELAY = 60.0
 GUARDED = ("rules", "instruments")   # counts that may not drop on a reload

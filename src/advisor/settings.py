@@ -1,6 +1,7 @@
-"""The server's settings, from the environment (`ADVISOR_*`), in one place.
+"""The server's settings, from the environment (`ADVISOR_*`) or `advisor serve`'s flags, in one place.
 
-`Settings()` reads them all at once and refuses a bad value with every problem named, and
+Every field of `Settings` is a variable `ADVISOR_<NAME>` and a flag `--<name>` of `advisor serve` (made
+from the field by cli.serve_parameters; a flag wins over the variable). `Settings()` reads them all at once and refuses a bad value with every problem named, and
 `settings_error` turns that into one line for the log or the terminal (no traceback):
 
     invalid setting ADVISOR_ADVICE_CACHE='abc': expected a whole number
@@ -13,13 +14,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated, Any, Optional
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import DirectoryPath, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from .engine import DEFAULT_CACHE_SIZE as ADVICE_CACHE
-from .service import DEFAULT_QUIET as RELOAD_QUIET
+from .defaults import ADVICE_CACHE, RELOAD_QUIET
 
 PREFIX = "ADVISOR_"
 BATCH_CONCURRENCY = 2      # batches worked on at once per process
@@ -44,7 +45,8 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix=PREFIX, env_ignore_empty=True, extra="ignore", frozen=True)
 
-    kb: Optional[Path] = Field(default=None, description="folder holding knowledge/ and rules/")
+    kb: Optional[DirectoryPath] = Field(default=None, description="folder holding knowledge/ and rules/ (default: the "
+                                                                  "shipped KB)")
     cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(), description="comma-separated origins allowed to call the API from a browser")
     watch: bool = Field(default=False, description="reload the KB when a file changes")
@@ -54,6 +56,15 @@ class Settings(BaseSettings):
     contact: str = Field(default="", description="e-mail address or URL for feedback, on /toegankelijkheid")
     batch_concurrency: int = Field(default=BATCH_CONCURRENCY, ge=1, description="batches at once per process")
     batch_wait: float = Field(default=BATCH_WAIT, ge=0, description="seconds a batch waits for a slot before a 503")
+    # -- how uvicorn serves (advisor serve passes these to uvicorn.run)
+    host: str = Field(default="127.0.0.1", min_length=1, description="interface to listen on")
+    port: int = Field(default=8000, ge=0, le=65535, description="TCP port")
+    workers: int = Field(default=1, ge=1, description="worker processes")
+    limit_concurrency: int = Field(default=100, ge=1, description="open connections per worker before new ones get 503")
+    timeout_keep_alive: int = Field(default=5, ge=1, description="seconds an idle connection stays open")
+    backlog: int = Field(default=256, ge=16, description="connections waiting to be accepted")
+    forwarded_allow_ips: Optional[str] = Field(
+        default=None, description="trust X-Forwarded-* from these proxy IPs (comma list), behind a reverse proxy")
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -70,17 +81,21 @@ class Settings(BaseSettings):
 
 MESSAGES = {"int_parsing": "expected a whole number", "float_parsing": "expected a number",
             "bool_parsing": "expected 1 or 0 (true/false, yes/no, on/off)",
-            "greater_than_equal": "must be at least {ge}"}
+            "greater_than_equal": "must be at least {ge}", "less_than_equal": "must be at most {le}",
+            "path_not_directory": "expected an existing folder", "string_too_short": "must not be empty"}
 
 
-def settings_error(err: ValidationError) -> str:
-    """Every problem of a ValidationError of Settings, on one line."""
+def settings_error(err: ValidationError, flags: Iterable[str] = ()) -> str:
+    """Every problem of a ValidationError of Settings, on one line; a setting named in `flags` came from
+    `advisor serve --<name>`, the others from ADVISOR_<NAME>."""
     parts = []
     for error in err.errors(include_url=False):
-        name = PREFIX + "_".join(str(part) for part in error["loc"][:1]).upper()
+        field = "_".join(str(part) for part in error["loc"][:1])
+        name = "--" + field.replace("_", "-") if field in flags else PREFIX + field.upper()
         message = MESSAGES.get(error["type"], error["msg"]).format(**error.get("ctx", {}))
         message = message.removeprefix("Value error, ")
-        parts.append(f"{name}={error.get('input')!r}: {message}")
+        value = error.get("input")
+        parts.append(f"{name}={str(value) if isinstance(value, Path) else value!r}: {message}")
     return "invalid setting " + "; ".join(parts)
 
 
@@ -89,7 +104,18 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         return Settings(**overrides)
     except ValidationError as err:
-        raise SettingsError(settings_error(err)) from None
+        raise SettingsError(settings_error(err, overrides)) from None
+
+
+def as_environment(name: str, value: Any) -> str:
+    """A setting's value as its ADVISOR_* variable reads it back (so worker processes see a flag's value)."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (tuple, list)):
+        return ",".join(map(str, value))
+    if isinstance(value, Path):
+        return str(value.resolve())
+    return str(value)
 
 
 class SettingsError(ValueError):

@@ -1,13 +1,17 @@
-"""Reading a Situation from JSON or from query/form pairs, with Dutch messages for every problem.
+"""Reading a Situation, with Dutch messages for every problem: the one input contract of the API, the
+web form, the CLI (`-s` and files), `advisor batch` and the library (`advisor.read_situation`).
 
-One input contract for the API, the web form and the CLI:
+- JSON and YAML data are read as the API reads JSON (`parse_situation`, `read_json`): no string
+  becomes a number or a boolean, an unknown key gets a "bedoelt u", a key given twice is an error,
+  and every problem is listed at once;
+- text (the web form, `-s field=value`, CSV cells) goes through the one converter,
+  `textvalues.typed_value` (Dutch amounts such as `€ 450.000`, `ja`/`nee`), then the same checks
+  (`from_pairs`);
 - at most MAX_ERRORS problems are described (each with a Dutch message and, for an unknown field, a
-  cached "bedoelt u"); the rest are only counted (`SituationError.more`), so an invalid request costs
+  cached "bedoelt u"); the rest are only counted (`SituationError.more`), so an invalid input costs
   bounded work however many problems it holds;
 - free text (`municipality`) may not contain control characters or line breaks ("bevat ongeldige
-  tekens"): it ends up in the advice texts, the Markdown export and documents;
-- query/form pairs are read as strictly as the API reads JSON: a number is a JSON number (no `1_000`,
-  no spaces, no `inf`), a yes/no answer is `true` or `false`, everything else must fit as JSON does.
+  tekens"): it ends up in the advice texts, the Markdown export and documents.
 """
 
 from __future__ import annotations
@@ -25,14 +29,12 @@ from .errors import MAX_ERRORS, SituationError
 from .fields import FREE_TEXT_FIELDS
 from .loading import did_you_mean
 from .models import CONTROL_CHARACTERS, Situation
+from .textvalues import TextValueError, as_text, typed_value
 
 LIST_FIELDS = {name for name, info in Situation.model_fields.items() if "tuple" in str(info.annotation)}
-NUMBER_FIELDS = {name for name, info in Situation.model_fields.items() if "float" in str(info.annotation)}
-BOOL_FIELDS = {name for name, info in Situation.model_fields.items() if "bool" in str(info.annotation)}
 FIELD_NAMES = tuple(Situation.model_fields)
 FREE_TEXT = FREE_TEXT_FIELDS   # marked in the model (models.Treatment)
 CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")   # as the published schema says (models.Treatment)
-JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 NON_FINITE = {"greater_than_equal", "greater_than", "less_than_equal", "less_than", "finite_number"}
 
 
@@ -49,7 +51,8 @@ def suggest(word: Any, choices: Iterable[str]) -> str:
 def dutch_message(error: dict) -> str:
     """A Dutch message for one pydantic error of a situation (the API adds its own in problems.dutch)."""
     kind = error["type"]
-    ctx = error.get("ctx", {})
+    # 0.0 -> 0 in "moet minstens 0 zijn": the same words whichever entry point read the situation
+    ctx = {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in error.get("ctx", {}).items()}
     if kind == "extra_forbidden":
         return f"onbekend veld{suggest(error['loc'][-1], FIELD_NAMES)}"
     value = error.get("input")
@@ -117,11 +120,19 @@ def _raise(err: Optional[ValidationError], known: list[tuple[str, str]], root: s
     raise SituationError(found, more=more) from None
 
 
-def parse_situation(data: Any) -> Situation:
-    """Validate a JSON-like situation (YAML, CLI); raise SituationError listing the problems (path, Dutch message)."""
-    known = free_text_problems(data)
+def _as_json(data: Any) -> str:
+    """JSON-like data (YAML gives dates as date objects) as JSON text, for pydantic's strict JSON mode."""
+    return json.dumps(data, default=lambda value: value.isoformat() if hasattr(value, "isoformat") else str(value))
+
+
+def parse_situation(data: Any, known: Optional[list[tuple[str, str]]] = None) -> Situation:
+    """Validate JSON-like data (a JSON object, a YAML mapping) exactly as POST /api/v1/advice validates its
+    body: strict (no string becomes a number or a boolean), unknown keys with a "bedoelt u", every problem
+    at once. Raise SituationError listing them (path, Dutch message); `known` problems (a key given twice,
+    found while parsing) come first."""
+    known = list(known or []) + free_text_problems(data)
     try:
-        situation = Situation.model_validate(data)
+        situation = Situation.model_validate_json(_as_json(data), strict=True)
     except ValidationError as err:
         _raise(err, known)
     if known:
@@ -129,21 +140,81 @@ def parse_situation(data: Any) -> Situation:
     return situation
 
 
-def _strict_value(name: str, value: str) -> Any:
-    """A form value as the API would receive it in JSON: a number for a number field when it is written
-    as a JSON number, a boolean for a yes/no field when it is `true` or `false`; anything else stays a
-    string, and strict validation refuses it for a number or yes/no field with the usual message."""
-    if name in NUMBER_FIELDS and JSON_NUMBER.fullmatch(value):
-        number = json.loads(value)
-        return number if math.isfinite(number) else value
-    if name in BOOL_FIELDS and value in ("true", "false"):
-        return value == "true"
-    return value
+class _Twice(dict):
+    """A JSON object in which some key was given more than once."""
+    twice: list[str]
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict:
+    found = dict(pairs)
+    if len(found) == len(pairs):
+        return found
+    seen: set[str] = set()
+    twice = _Twice(found)
+    again = []
+    for key, _ in pairs:
+        if key in seen:
+            again.append(key)
+        else:
+            seen.add(key)
+    twice.twice = list(dict.fromkeys(again))
+    return twice
+
+
+def duplicates(data: Any, path: tuple = ()) -> list[tuple[str, str]]:
+    """(path of the key, message) for every key given twice anywhere in data read by `load_json`."""
+    found: list[tuple[str, str]] = []
+    stack = [(data, path)]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, dict):
+            for key in getattr(value, "twice", ()):
+                found.append((".".join(map(str, where + (key,))), "komt meer dan één keer voor in dit object"))
+            stack.extend((v, where + (k,)) for k, v in reversed(list(value.items())))
+        elif isinstance(value, list):
+            stack.extend((v, where + (i,)) for i, v in reversed(list(enumerate(value))))
+    return found
+
+
+def load_json(text: str | bytes) -> tuple[Any, list[tuple[str, str]]]:
+    """JSON text as Python data, and every key given twice (JSON allows it, we do not: which one counts?).
+    Raises ValueError (json.JSONDecodeError) or RecursionError for text that is no JSON."""
+    twice = False
+
+    def hook(pairs):
+        nonlocal twice
+        made = _object(pairs)
+        twice = twice or isinstance(made, _Twice)
+        return made
+
+    data = json.loads(text, object_pairs_hook=hook)
+    return data, (duplicates(data) if twice else [])
+
+
+def read_json(text: str | bytes) -> Situation:
+    """A situation from JSON text (a batch line, a request body): as `parse_situation`, and a key given twice is
+    an error. Text that is no JSON object is a SituationError too."""
+    try:
+        data, twice = load_json(text)
+    except (ValueError, RecursionError) as err:
+        detail = f"{err.msg} (kolom {err.colno})" if isinstance(err, json.JSONDecodeError) else "te diep genest"
+        raise SituationError([("situation", f"geen geldige JSON: {detail}")]) from None
+    if not isinstance(data, dict):
+        raise SituationError([("situation", "verwacht een JSON-object met de velden van een situatie")])
+    return parse_situation(data, twice)
+
+
+def read_situation(data: Any) -> Situation:
+    """The library's reader: JSON text (str or bytes) or JSON-like data (a dict from json.load or a YAML
+    mapping), read exactly as the API reads a request body. Raises advisor.errors.SituationError (`errors`:
+    every (field, Dutch message); `str()`: all of them on one line)."""
+    return read_json(data) if isinstance(data, (str, bytes)) else parse_situation(data)
 
 
 def from_pairs(pairs: Iterable[tuple[str, str]]) -> Situation:
-    """Query-string or form pairs (lists as repeated keys; empty values mean 'unknown'), read with the
-    API's strict rules: the form accepts exactly what POST /api/v1/advice accepts."""
+    """Text pairs (query string, form, `-s field=value`, CSV cells; lists as repeated keys; empty values
+    mean 'unknown'): amounts and yes/no answers converted by textvalues.typed_value, then checked as
+    `parse_situation` checks JSON. A field other than a list given twice is an error."""
     data: dict[str, Any] = {}
     known: list[tuple[str, str]] = []
     for key, value in pairs:
@@ -155,27 +226,21 @@ def from_pairs(pairs: Iterable[tuple[str, str]]) -> Situation:
             if (key, "mag maar één keer voorkomen") not in known:
                 known.append((key, "mag maar één keer voorkomen"))
         else:
-            data[key] = _strict_value(key, value)
-    known += free_text_problems(data)
-    try:
-        situation = Situation.model_validate_json(json.dumps(data), strict=True)
-    except ValidationError as err:
-        _raise(err, known)
-    if known:
-        _raise(None, known)
-    return situation
+            try:
+                data[key] = typed_value(key, value)
+            except TextValueError as err:
+                known.append((key, str(err)))
+                data[key] = None
+    return parse_situation(data, known)
 
 
 def to_pairs(situation: Situation) -> list[tuple[str, str]]:
-    """The inverse of from_pairs: the permalink of a situation."""
+    """The inverse of from_pairs: the permalink of a situation (amounts and yes/no answers written as
+    textvalues.as_text writes them)."""
     pairs = []
     for name, value in situation.model_dump(exclude_defaults=True, mode="json").items():
         if isinstance(value, list):
             pairs += [(name, str(v)) for v in value]
-        elif isinstance(value, bool):
-            pairs.append((name, "true" if value else "false"))
-        elif isinstance(value, float) and value.is_integer():
-            pairs.append((name, str(int(value))))
         else:
-            pairs.append((name, str(value)))
+            pairs.append((name, as_text(name, value)))
     return pairs

@@ -1,4 +1,4 @@
-"""Views of an advice for other programs: the compact view embedders ask for (`?view=compact` on the API).
+"""Views of an advice for other programs: the compact view embedders ask for (`POST /api/v1/advice/compact` and `/advice/batch/compact`).
 
 The full advice (advice.Advice) carries everything a lawyer needs to check it: the trace of fired rules,
 fit per answer, 'Aan de slag' steps and a why-not for every other instrument (some 20-90 KB). An
@@ -54,7 +54,7 @@ class CompactUnmetGoal(BaseModel):
 
 
 class CompactAdvice(BaseModel):
-    """The compact view of an advice (`?view=compact`): the ranking with reasons and caveats, without
+    """The compact view of an advice (`POST /api/v1/advice/compact`): the ranking with reasons and caveats, without
     the trace, fit per answer, next steps and the why-not list. Empty `articles` and missing pages are
     left out to keep it small."""
 
@@ -63,11 +63,6 @@ class CompactAdvice(BaseModel):
     recommendations: list[CompactRecommendation]
     unmet_goals: list[CompactUnmetGoal]
     general_caveats: list[CompactCaveat]
-
-
-class CompactBatchAdvice(BaseModel):
-    kb_version: str
-    advices: list[CompactAdvice]
 
 
 def _reason(reason: Reason) -> dict[str, Any]:
