@@ -127,7 +127,7 @@ def packet_document(advisor, items: list[PendingRule]) -> Document:
                 doc.add(Para("Wat de gebruiker leest:"))
                 doc.add(Bullets(item.seen))
             elif rule.kind == "derive":
-                doc.add(Para(f"Leidt af: {rule.derive.label}.")) 
+                doc.add(Para(f"Leidt af: {rule.derive.label}."))
             when = _words_lines(item.when)
             doc.add(Para("Wanneer:" if when else "Wanneer: altijd (geen voorwaarde op de situatie)."))
             if when:

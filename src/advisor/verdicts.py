@@ -53,9 +53,9 @@ def _verdict(text: str) -> bool | None | str:
 def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     text = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() == ".csv":
-        sample = text[:2048]
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
-        reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+        header = text.split("\n", 1)[0]   # spreadsheets in Dutch write ';', others ','
+        delimiter = max(",;\t", key=header.count)
+        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
         out = []
         for row in reader:
             out.append((reader.line_num, {ALIASES.get((k or "").strip().lower(), (k or "").strip().lower()):
