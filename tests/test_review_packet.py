@@ -101,3 +101,34 @@ def test_a_verdict_on_a_rule_changed_after_the_packet_is_refused(tmp_path):
     result = _review(root, "--from", str(verdicts), "--by", "A")
     assert result.exit_code == 1 and "oordelen.csv:2: rule 'sr-monitoren' changed after the review packet" in result.output
     assert load(root).rule("sr-monitoren").review is None
+
+
+def test_rules_page_filters_by_review_state_and_searches(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from advisor.app import create_app
+    from advisor.service import Service
+    root = copy_kb(tmp_path)
+    assert _review(root, "sr-monitoren", "--by", "A").exit_code == 0
+    assert _review(root, "vergelijken-pso30plus", "--by", "A").exit_code == 0
+    edit(root / "rules" / "goals.yaml", "  points: 40\n  serves: [sr_monitoren]", "  points: 35\n  serves: [sr_monitoren]")
+    client = TestClient(create_app(service=Service(root)))
+    kb = load(root)
+
+    def shown(query: str) -> list[str]:
+        page = client.get("/regels" + query)
+        assert page.status_code == 200
+        return [part.split('"', 1)[0] for part in page.text.split('<article class="regel" id="regel-')[1:]]
+
+    assert len(shown("")) == len(kb.rules)
+    assert shown("?staat=gewijzigd") == ["sr-monitoren"]
+    unreviewed = shown("?staat=niet_beoordeeld")
+    assert len(unreviewed) == len(kb.rules) - 2 and "sr-monitoren" not in unreviewed
+    assert set(shown("?staat=open")) == set(unreviewed) | {"sr-monitoren"}
+    found = shown("?zoek=ja/nee-certificaat")
+    assert "vergelijken-pso30plus" in found and len(found) < len(kb.rules)
+    assert all("ja/nee-certificaat" in (kb.rule(r).title + kb.rule(r).rationale + (getattr(kb.rule(r), "text", None) or "")).lower()
+               or "ja/nee-certificaat" in r for r in found)
+    page = client.get("/regels?staat=gewijzigd&zoek=monitor").text
+    assert "1 van de" in page and 'value="gewijzigd" selected' in page and 'value="monitor"' in page
+    assert len(shown("?staat=bestaat-niet")) == len(kb.rules)   # an unknown state filters nothing
