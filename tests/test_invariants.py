@@ -20,7 +20,7 @@ runner = CliRunner()
 
 def test_the_shipped_kb_keeps_every_invariant(advisor):
     last = max(t.valid_to for t in advisor.kb.legal.thresholds)
-    notes = invariant_notes(advisor.kb, today=last - dt.timedelta(days=THRESHOLD_NOTICE_DAYS + 1))
+    notes = invariant_notes(advisor.kb, on=last - dt.timedelta(days=THRESHOLD_NOTICE_DAYS + 1))
     assert notes == []
 
 
@@ -47,7 +47,7 @@ def test_two_instruments_on_one_section_page_is_an_error(tmp_path):
     first, second = kb.instruments[:2]
     edit(root / "knowledge" / "instruments.yaml", f"  source: {{page: {second.source.page}}}",
          f"  source: {{page: {first.source.page}}}")
-    [note] = invariant_notes(load(root), today=dt.date(2026, 1, 1))
+    [note] = invariant_notes(load(root), on=dt.date(2026, 1, 1))
     assert note.error and note.file.endswith("instruments.yaml")
     assert f"instrument '{second.id}': section page {first.source.page} is the section of '{first.id}'" in str(note)
 
@@ -55,11 +55,11 @@ def test_two_instruments_on_one_section_page_is_an_error(tmp_path):
 def test_the_threshold_table_warns_before_it_runs_out(advisor):
     kb = advisor.kb
     last = max(t.valid_to for t in kb.legal.thresholds)
-    assert invariant_notes(kb, today=last - dt.timedelta(days=THRESHOLD_NOTICE_DAYS + 1)) == []
-    [soon] = invariant_notes(kb, today=last - dt.timedelta(days=30))
+    assert invariant_notes(kb, on=last - dt.timedelta(days=THRESHOLD_NOTICE_DAYS + 1)) == []
+    [soon] = invariant_notes(kb, on=last - dt.timedelta(days=30))
     assert not soon.error and soon.file.endswith("legal.yaml")
     assert f"ends on {last.isoformat()}, in 30 days" in soon.message
-    [ended] = invariant_notes(kb, today=last + dt.timedelta(days=1))
+    [ended] = invariant_notes(kb, on=last + dt.timedelta(days=1))
     assert not ended.error and f"ended on {last.isoformat()}" in ended.message
 
 

@@ -107,6 +107,12 @@ def _thresholds(kb, today: dt.date) -> list[Note]:
                 "advice falls outside it", error=False)]
 
 
-def invariant_notes(kb, today: Optional[dt.date] = None) -> list[Note]:
+def today() -> dt.date:
+    """The day `check` measures the threshold table against (`advisor docs` fixes it, so the guide's
+    output does not depend on the day it is built)."""
+    return dt.date.today()
+
+
+def invariant_notes(kb, on: Optional[dt.date] = None) -> list[Note]:
     """Every broken invariant of the KB (errors) and what will soon break (warnings), sorted."""
-    return sorted(_goal_matrix(kb) + _section_pages(kb) + _thresholds(kb, today or dt.date.today()))
+    return sorted(_goal_matrix(kb) + _section_pages(kb) + _thresholds(kb, on or today()))
