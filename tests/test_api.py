@@ -30,14 +30,14 @@ def test_health(client, service):
     kb = service.advisor.kb
     assert body == {"status": "ok", "kb_version": kb.version, "counts": kb.counts(), "errors": [], "warnings": [],
                     "watching": False, "watcher_alive": False}
-    assert body["counts"]["instruments"] == 16
+    assert body["counts"]["instruments"] == len(kb.instruments) > 0
 
 
 def test_instruments_with_sources_and_page_map(client, service):
     body = ok(client.get("/api/v1/instruments"))
     assert body["kb_version"] == service.advisor.kb.version
     ids = [i["id"] for i in body["instruments"]]
-    assert len(ids) == 16 and ids == [i.id for i in service.advisor.kb.instruments]
+    assert ids == [i.id for i in service.advisor.kb.instruments]
     assert "social-return-monitor-noord-nederland" in ids
     fields = set(Instrument.model_fields) - {"id", "source", "sources"}
     for item in body["instruments"]:

@@ -76,10 +76,11 @@ def test_diff_names_the_changed_rule_and_the_situations_it_moves(sr_weaker):
     result = _diff(str(ROOT), str(sr_weaker))
     assert result.exit_code == 1, result.output
     assert "gewijzigd   sr-monitoren (score, rules/goals.yaml:" in result.output
-    assert "points: 40 → 5" in result.output
+    assert "punten: 40 → 5" in result.output and "points" not in result.output
     top3 = result.output.split("Top 3 veranderd", 1)[1]
     assert "(regel sr-monitoren: 40 → 5 punten)" in top3
-    assert "bv. doelen=sr_monitoren" in top3 or "bv. fase=" in top3 and "doelen=sr_monitoren" in top3
+    # situations in the questionnaire's words, not codes
+    assert "doelen: Social return van opdrachtnemers monitoren" in top3 and "sr_monitoren" not in top3
     assert "Geen advies veranderd" not in result.output
 
 
@@ -87,19 +88,25 @@ def test_diff_as_json_groups_the_moves_with_their_rule(sr_weaker):
     result = _diff(str(ROOT), str(sr_weaker), "-f", "json")
     assert result.exit_code == 1
     report = json.loads(result.stdout)
-    assert report["schema_version"] == 1 and report["advice_changed"] is True
+    assert report["schema_version"] == 2 and report["advice_changed"] is True
     assert report["files"] == [{"path": "rules/goals.yaml", "change": "changed"}]
     [rule] = report["rules"]
     assert (rule["id"], rule["change"], rule["fields"]) == ("sr-monitoren", "changed",
-                                                             [{"field": "points", "old": 40, "new": 5}])
+                                                             [{"field": "points", "old": 40, "new": 5,
+                                                               "label": "punten"}])
     moved = [g for g in report["top3"] if "sr-monitoren" in g["rules"]]
     assert moved, report["top3"]
     for group in moved:
         assert group["count"] >= len(group["examples"]) >= 1
-        assert all("sr_monitoren" in e["situation"] and e["before"] != e["after"] for e in group["examples"])
+        assert all("Social return van opdrachtnemers monitoren" in e["situation"] and e["before"] != e["after"]
+                   for e in group["examples"])
     counts = [g["count"] for g in report["top3"]]
     assert counts == sorted(counts, reverse=True)   # largest first
     assert 0 < report["changed_situations"] <= report["situations"] + report["scenario_count"]
+    # the headline's breakdown adds up, and names the top-3 changes with examples
+    assert sum(report["changes"].values()) == report["changed_situations"]
+    assert report["changes"]["top3"] >= len(report["top3_examples"]) > 0
+    assert all(e["before"] != e["after"] for e in report["top3_examples"])
 
 
 def test_diff_as_markdown_is_ready_for_a_review(sr_weaker):
@@ -131,8 +138,56 @@ def test_a_changed_caveat_text_is_reported_per_instrument(tmp_path):
     report = json.loads(_diff(str(ROOT), str(root), "-f", "json").stdout)
     changed = [g for g in report["caveats"] if g["kind"] == "caveat_changed"]
     assert changed and all(g["rules"] == ["monitor-waarderingsmethode"] for g in changed)
-    assert all("registreert slechts" in g["description"] for g in changed)
+    assert all("registreert slechts" in g["new_text"] and "registreert wat" in g["old_text"] for g in changed)
     assert report["top3"] == [] and report["advice_changed"] is True
+    # only the wording changed: the headline says so, and nothing else
+    assert report["changes"] == {"top3": 0, "scores": 0, "wording": report["changed_situations"], "other": 0}
+
+
+REWORDED = ("{instrument} registreert wat opdrachtnemers aanleveren",
+            "{instrument} registreert slechts wat opdrachtnemers zelf aanleveren")
+
+
+def test_a_lawyer_sees_old_and_new_wording_side_by_side(tmp_path):
+    root = copy_kb(tmp_path)
+    edit(root / "rules/legal.yaml", *REWORDED)
+    markdown = _diff(str(ROOT), str(root), "--format", "markdown").stdout
+    rule = markdown.split("#### `monitor-waarderingsmethode`: tekst", 1)[1].split("###", 1)[0]
+    old = next(line for line in rule.splitlines() if line.startswith("- **oud:**"))
+    new = next(line for line in rule.splitlines() if line.startswith("- **nieuw:**"))
+    assert REWORDED[0] in old and REWORDED[1] in new and old.endswith("(p. 15).") and new.endswith("(p. 15).")
+    assert "registreert **slechts** wat opdrachtnemers **zelf** aanleveren" in rule
+    caveats = markdown.split("### Kanttekeningen", 1)[1]
+    assert "WIZZR registreert wat opdrachtnemers aanleveren" in caveats   # the old caveat, not cut short
+    assert "WIZZR registreert slechts wat opdrachtnemers zelf aanleveren" in caveats
+    assert "alleen anders verwoord" in markdown.split("###", 1)[0]
+    text = _diff(str(ROOT), str(root)).output
+    assert "tekst: anders verwoord (hieronder)" in text and f"tekst, oud:   {REWORDED[0]}" in text
+
+
+def test_scenarios_new_removed_and_turned(tmp_path):
+    root = copy_kb(tmp_path)
+    scenarios = root / "knowledge" / "scenarios"
+    (scenarios / "nieuw.yaml").write_text(
+        "- name: Nieuw en goed\n  source: {page: 62}\n  situation: {phase: uitvoering, goals: [sr_monitoren], "
+        "province: groningen}\n  expect: {first: social-return-monitor-noord-nederland}\n"
+        "- name: Nieuw en fout\n  source: {page: 62}\n  situation: {phase: uitvoering, goals: [sr_monitoren], "
+        "province: groningen}\n  expect: {first: mkba}\n", encoding="utf-8")
+    first = load(root).scenarios[0]
+    path = next(p for p in scenarios.glob("*.yaml") if f"- name: {first.name}\n" in p.read_text(encoding="utf-8"))
+    edit(path, f"- name: {first.name}\n", "- name: Hernoemd\n")
+    report = json.loads(_diff(str(ROOT), str(root), "-f", "json").stdout)
+    status = {s["name"]: s["status"] for s in report["scenarios"]}
+    assert status["Nieuw en goed"] == "nieuw (slaagt)" and status["Nieuw en fout"] == "nieuw (faalt)"
+    assert status[first.name] == "verwijderd" and status["Hernoemd"] == "nieuw (slaagt)"
+    text = _diff(str(ROOT), str(root)).output
+    assert "Nieuw en fout: nieuw (faalt)" in text and "mislukt → geslaagd" not in text
+    turned = copy_kb(tmp_path / "turned")
+    edit(turned / "rules/goals.yaml", *SR_POINTS)
+    report = json.loads(_diff(str(ROOT), str(turned), "-f", "json").stdout)
+    assert any(s["status"] == "slaagde → faalt" and s["failures"] for s in report["scenarios"])
+    back = json.loads(_diff(str(turned), str(ROOT), "-f", "json").stdout)
+    assert any(s["status"] == "faalde → slaagt" and not s["failures"] for s in back["scenarios"])
 
 
 def test_a_broken_or_missing_kb_exits_2(tmp_path):
@@ -170,7 +225,7 @@ def test_diff_between_two_revisions(repo):
     result = _diff("HEAD~1", "HEAD")
     assert result.exit_code == 1, result.output
     assert result.output.startswith("advisor diff: HEAD~1 (")
-    assert "sr-monitoren (score, rules/goals.yaml:" in result.output and "points: 40 → 5" in result.output
+    assert "sr-monitoren (score, rules/goals.yaml:" in result.output and "punten: 40 → 5" in result.output
     assert "(regel sr-monitoren: 40 → 5 punten)" in result.output
     # a revision against the working folder: the same change
     assert _diff("HEAD~1", ".").exit_code == 1

@@ -110,7 +110,7 @@ def test_advisor_is_imported_from_the_install_with_its_files(install):
 
 def test_check_validates_the_shipped_kb_from_any_folder(install):
     out = install.run(install.advisor, "check").stdout
-    assert out.startswith("ok: 16 instruments")
+    assert out.startswith(f"ok: {len(Advisor.default().kb.instruments)} instruments")
     # the same files as this checkout's KB: the version is a hash of their contents
     assert out.rstrip().endswith(f"kb_version {Advisor.default().kb.version}")
 

@@ -1,12 +1,15 @@
-"""Every worked scenario of the KB (knowledge/scenarios/*.yaml) as its own test, named file:line."""
+"""Every worked scenario of the KB (knowledge/scenarios/*.yaml) as its own test, named file:line.
+
+The run is `scenario_run.run_one`, the same code `advisor test` and `advisor check` use, so the test
+suite and the maintainer's command can never disagree about a scenario.
+"""
 
 from __future__ import annotations
 
 import pytest
 
 from advisor.knowledge import load
-from advisor.scenarios import failures
-from advisor.situations import parse_situation
+from advisor.scenario_run import run_one
 
 from conftest import ROOT
 
@@ -17,7 +20,6 @@ CASES = [(f"{doc.file.rsplit('/', 1)[-1]}:{doc.line((index,))}: {scenario.name}"
 
 @pytest.mark.parametrize("number", [n for _, n in CASES], ids=[name for name, _ in CASES])
 def test_scenario(advisor, number):
-    scenario = advisor.kb.scenarios[number]
-    advice = advisor.advise(parse_situation(scenario.situation))
-    found = failures(advice, scenario.expect)
-    assert not found, "\n  ".join([CASES[number][0]] + found)
+    outcome = run_one(advisor, number)
+    assert outcome.name == advisor.kb.scenarios[number].name
+    assert outcome.passed, "\n  ".join([f"{outcome.where}: {outcome.name}"] + list(outcome.failures))

@@ -204,7 +204,7 @@ def test_advice_has_why_not_for_every_other_instrument(client, service):
     section = doc.find("section", class_="waarom-niet")
     items = section.find("ul", class_="niet-aanbevolen").find_all("li", id=True)
     ranked = doc.find("ol", class_="ranglijst").find_all("li", class_="aanbeveling")
-    assert len(items) + len(ranked) == len(service.advisor.kb.instruments) == 16
+    assert len(items) + len(ranked) == len(service.advisor.kb.instruments)
     wizzr = doc.by_id("niet-wizzr").text()
     assert "uitgesloten" in wizzr and "niet voor de aanbestedingsfase" in wizzr and "p. 17" in wizzr
 
@@ -348,14 +348,14 @@ def test_static_assets(client):
 def test_instrument_catalogue_lists_and_filters_without_js(client, service):
     _, doc = get(client, "/instrumenten")
     rows = doc.find("table", class_="catalogus").find("tbody").find_all("tr")
-    assert len(rows) == 16
+    assert len(rows) == len(service.advisor.kb.instruments)
     form = doc.find("form", class_="filter")
     assert form.attrs["method"] == "get" and form.find("legend")
     _, doc = get(client, "/instrumenten?phase=uitvoering&theme=&kind=monitorinstrument")
     names = [tr.find("a").text() for tr in doc.find("table", class_="catalogus").find("tbody").find_all("tr")]
     kb = service.advisor.kb
     assert names == [i.name for i in kb.instruments if "uitvoering" in i.phases and "monitorinstrument" in i.kinds]
-    assert 0 < len(names) < 16
+    assert 0 < len(names) < len(kb.instruments)
     chosen = [o for o in doc.by_id("filter-kind").find_all("option") if "selected" in o.attrs]
     assert chosen[0].attrs["value"] == "monitorinstrument"
     _, doc = get(client, "/instrumenten?theme=cultuur", status=400)

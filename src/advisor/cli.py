@@ -1,4 +1,4 @@
-"""`advisor check | advise | rules | serve`: exit 0 on success, 1 on KB or input errors, 2 on usage errors."""
+"""`advisor check | test | review | advise | rules | serve | diff | coverage | batch | docs`: exit 0 on success, 1 on KB or input errors, 2 on usage errors."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 import typer
 
+from . import cli_kb   # the KB author's commands (test, review), registered below
 from .errors import KnowledgeBaseError, SituationError
 from .loading import YamlError, parse_yaml
 
@@ -49,8 +50,12 @@ def _advisor(kb: Optional[Path]):
 
 @app.command()
 def check(kb: Optional[Path] = KB, fmt: Format = typer.Option(Format.text, "--format", "-f"),
-          strict: bool = typer.Option(False, "--strict", help="Fail on rules not reviewed, or changed since.")) -> None:
-    """Validate knowledge/ and rules/; print every error as path:line: message, and review warnings."""
+          strict: bool = typer.Option(False, "--strict", help="Fail on rules not reviewed, or changed since."),
+          scenarios: bool = typer.Option(True, "--scenarios/--no-scenarios",
+                                         help="Also run the worked scenarios (as advisor test does).")) -> None:
+    """Validate knowledge/ and rules/; print every error as path:line: message, the KB's invariants (goal
+    matrix, section pages, threshold table), review warnings, and failing scenarios."""
+    from .invariants import invariant_notes
     from .reviews import review_notes
     if fmt is Format.json:
         from .engine import Advisor
@@ -60,21 +65,34 @@ def check(kb: Optional[Path] = KB, fmt: Format = typer.Option(Format.text, "--fo
             typer.echo(json.dumps({"ok": False, "errors": [vars(p) for p in err.problems]}, ensure_ascii=False))
             raise typer.Exit(1)
         notes = review_notes(advisor.kb, strict)
-        typer.echo(json.dumps({"ok": not (strict and notes), "kb_version": advisor.kb.version,
-                               "counts": advisor.kb.counts(), "review": notes}, ensure_ascii=False))
-        raise typer.Exit(1 if strict and notes else 0)
+        found = invariant_notes(advisor.kb)
+        failing = cli_kb.run_scenarios(advisor)[1] if scenarios else []
+        bad = bool((strict and notes) or failing or any(n.error for n in found))
+        typer.echo(json.dumps({"ok": not bad, "kb_version": advisor.kb.version, "counts": advisor.kb.counts(),
+                               "review": notes, "invariants": [str(n) for n in found],
+                               "scenarios_failed": failing}, ensure_ascii=False))
+        raise typer.Exit(1 if bad else 0)
     advisor = _advisor(kb)
+    found = invariant_notes(advisor.kb)
     notes = review_notes(advisor.kb, strict)
-    for note in notes:
+    for note in [str(n) for n in found] + notes:
         typer.echo(note, err=True)
-    if strict and notes:
-        typer.echo(f"{len(notes)} rule(s) not reviewed or changed after review (--strict)", err=True)
+    failing = cli_kb.run_scenarios(advisor)[1] if scenarios else []
+    for line in failing:
+        typer.echo(line, err=True)
+    errors = [n for n in found if n.error]
+    if errors or failing or (strict and notes):
+        parts = [f"{len(errors)} invariant(s) broken" if errors else "",
+                 f"{len(failing)} scenario check(s) failed (advisor test)" if failing else "",
+                 f"{len(notes)} rule(s) not reviewed or changed after review (--strict)" if strict and notes else ""]
+        typer.echo("; ".join(p for p in parts if p), err=True)
         raise typer.Exit(1)
     counts = advisor.kb.counts()
+    ran = "" if scenarios else " (not run: --no-scenarios)"
     typer.echo(f"ok: {counts['instruments']} instruments, {counts['rules']} rules "
                f"({len(advisor.compiled.definitions)} network rules), {counts['questions']} questions, "
                f"{counts['terms']} terms, {counts['articles']} articles, {counts['thresholds']} thresholds, "
-               f"{counts['scenarios']} scenarios; kb_version {advisor.kb.version}")
+               f"{counts['scenarios']} scenarios{ran}; kb_version {advisor.kb.version}")
 
 
 @app.command()
@@ -99,28 +117,8 @@ def docs(out: Path = typer.Option(Path("docs"), "--out", help="Folder to write r
         typer.echo(f"{path}: written")
 
 
-@app.command()
-def review(rule_id: str = typer.Argument(..., help="The rule a legal advisor approved."),
-           by: str = typer.Option(..., "--by", help="Who reviewed it (name)."),
-           on: Optional[str] = typer.Option(None, "--on", help="Date of the review, YYYY-MM-DD (default: today)."),
-           kb: Optional[Path] = KB) -> None:
-    """Stamp a rule as reviewed: writes review: {by, on, hash} into its YAML, leaving the rest as it was."""
-    import datetime as dt
-
-    from .reviews import stamp
-    advisor = _advisor(kb)
-    if advisor.kb.rule(rule_id) is None:
-        from .loading import did_you_mean
-        typer.echo(f"unknown rule '{rule_id}'{did_you_mean(rule_id, [r.id for r in advisor.kb.rules])}", err=True)
-        raise typer.Exit(1)
-    try:
-        day = dt.date.fromisoformat(on) if on else dt.date.today()
-    except ValueError:
-        typer.echo(f"--on expects a date YYYY-MM-DD, got '{on}'", err=True)
-        raise typer.Exit(2)
-    path = stamp(advisor.kb, rule_id, by.strip(), day)
-    _advisor(kb)   # the stamped file must load again
-    typer.echo(f"{path}: rule '{rule_id}' beoordeeld door {by.strip()} op {day:%d-%m-%Y}")
+app.command("test")(cli_kb.test)
+app.command("review")(cli_kb.review)
 
 
 def _situation(file: Optional[Path], flags: list[str]):

@@ -149,9 +149,10 @@ def to_docx(doc: Document) -> bytes:
         else:
             table = out.add_table(rows=1 + len(block.rows), cols=len(block.header))
             table.style = "Table Grid"
-            for r, row in enumerate([block.header] + block.rows):
-                for c, cell in enumerate(row):
-                    table.cell(r, c).text = clean(cell)
+            # row by row: python-docx's table.cell(r, c) walks the whole table on every call
+            for values, row in zip([block.header] + block.rows, table.rows):
+                for value, cell in zip(values, row.cells):
+                    cell.text = clean(value)
     buffer = io.BytesIO()
     out.save(buffer)
     return buffer.getvalue()

@@ -1,13 +1,15 @@
 """docs/maintaining.md: the maintainer guide, with every command's real output.
 
 `advisor docs` builds it by running the commands on scratch copies of the KB (a clean one, one
-with the typical mistakes, one with an edited rule), so the guide can never drift from what the
-commands print; a test checks the file is current.
+with the typical mistakes, one edited through the whole loop: edit, `test`, `diff`, the review
+packet, the verdicts back, the stamps), so the guide can never drift from what the commands print;
+a test checks the file is current.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import shutil
 import tempfile
@@ -18,6 +20,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from .paths import TEMPLATES
 
 DAY = "2026-06-01"
+REWORDING = ("{instrument} registreert wat opdrachtnemers aanleveren",
+             "{instrument} registreert alleen wat opdrachtnemers zelf aanleveren")
+NEW_SCENARIO = ("- name: Monitoren in Groningen zonder budget\n  source: {page: 62}\n  situation:\n"
+                "    phase: uitvoering\n    goals: [sr_monitoren]\n    province: groningen\n"
+                "    budget_opdrachtgever: geen\n  expect:\n    first: {first}\n")
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -54,6 +61,22 @@ def maintainer_guide(root: Path) -> str:
         result = runner.invoke(app, list(args))
         shown[key] = f"$ advisor {' '.join(_quote(a) for a in args)}\n{result.output.rstrip()}\n(exit {result.exit_code})"
 
+    from . import invariants
+    real_today = invariants.today
+    invariants.today = lambda: dt.date.fromisoformat(DAY)   # the threshold warning, as of the guide's day
+    try:
+        _run_all(root, run, shown)
+    finally:
+        invariants.today = real_today
+    shown["strict"] = _shorten(shown["strict"])
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefined=StrictUndefined,
+                      keep_trailing_newline=True)
+    from .knowledge import load
+    return env.get_template("maintaining.md").render(run=shown, day=DAY, counts=load(root).counts(),
+                                                     notice_days=invariants.THRESHOLD_NOTICE_DAYS)
+
+
+def _run_all(root: Path, run, shown: dict[str, str]) -> None:
     with _workspace(root) as work:
         run("check", "check", "--kb", "kb")
         run("advise", "advise", "--kb", "kb", "-s", "phase=uitvoering", "-s", "goals=sr_monitoren",
@@ -72,18 +95,46 @@ def maintainer_guide(root: Path) -> str:
             "    phase: uitvoering\n    goals: [sr_monitoren]\n    province: groningen\n"
             "  expcet:\n    first: social-return-monitor-noord-nederland\n", encoding="utf-8")
         run("scenario", "check", "--kb", "scenario")
-        _edit(work / "kb" / "rules" / "goals.yaml", "  points: 40\n  serves: [sr_monitoren]",
+        # the loop: edit a copy, run its scenarios, show the lawyer the diff and the packet, stamp the verdicts
+        kb = work / "kb"
+        _edit(kb / "rules" / "goals.yaml", "  points: 40\n  serves: [sr_monitoren]",
               "  points: 25\n  serves: [sr_monitoren]")
+        _edit(kb / "rules" / "legal.yaml", *REWORDING)
+        new = kb / "knowledge" / "scenarios" / "groningen.yaml"
+        new.write_text(NEW_SCENARIO.replace("{first}", "wizzr"), encoding="utf-8")
+        run("test_fails", "test", "--kb", "kb")
+        new.write_text(NEW_SCENARIO.replace("{first}", "social-return-monitor-noord-nederland"), encoding="utf-8")
+        run("test", "test", "--kb", "kb", "-k", "Groningen")
         run("diff", "diff", "oud", "kb", "--grid", "small", "--format", "markdown")
+        run("packet", "review", "--pending", "--kb", "kb", "-o", "pakket.md")
+        shown["packet_excerpt"] = _section(work / "pakket.md", "(monitor-waarderingsmethode)")
+        run("form", "review", "--pending", "--kb", "kb", "--format", "csv", "-o", "oordelen.csv")
+        marks = {line.split(",")[0]: line.rsplit(",", 1)[1]
+                 for line in (work / "oordelen.csv").read_text(encoding="utf-8").splitlines()[1:]}
+        verdicts = ("regel,oordeel,opmerking,kenmerk\n"
+                    f"monitor-waarderingsmethode,akkoord,,{marks['monitor-waarderingsmethode']}\n"
+                    f"sr-monitoren,niet akkoord,25 punten laat de monitors onder de PSO zakken,"
+                    f"{marks['sr-monitoren']}\n")
+        (work / "oordelen.csv").write_text(verdicts, encoding="utf-8")
+        shown["verdicts_file"] = "$ cat oordelen.csv\n" + verdicts.rstrip()
+        run("verdicts", "review", "--from", "oordelen.csv", "--by", "Mr. A. Jurist", "--on", DAY, "--kb", "kb")
+        shown["stamp"] = next(line for line in (kb / "rules" / "legal.yaml").read_text(encoding="utf-8").splitlines()
+                              if line.strip().startswith("review:"))
+        _edit(kb / "rules" / "goals.yaml", "  points: 25\n  serves: [sr_monitoren]",
+              "  points: 40\n  serves: [sr_monitoren]")
         run("review", "review", "sr-monitoren", "--by", "Mr. A. Jurist", "--on", DAY, "--kb", "kb")
-        _edit(work / "kb" / "rules" / "goals.yaml", "  points: 25\n  serves: [sr_monitoren]",
+        _edit(work / "kb" / "rules" / "goals.yaml", "  points: 40\n  serves: [sr_monitoren]",
               "  points: 30\n  serves: [sr_monitoren]")
         run("changed", "check", "--kb", "kb")
         run("strict", "check", "--strict", "--kb", "kb")
-    shown["strict"] = _shorten(shown["strict"])
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefined=StrictUndefined,
-                      keep_trailing_newline=True)
-    return env.get_template("maintaining.md").render(run=shown, day=DAY)
+
+
+def _section(path: Path, marker: str) -> str:
+    """One rule's section of the review packet (Markdown), from its heading to the next."""
+    text = path.read_text(encoding="utf-8")
+    start = text.rindex("\n### ", 0, text.index(marker)) + 1
+    end = text.find("\n### ", start + 1)
+    return text[start:end if end > 0 else len(text)].rstrip()
 
 
 def _quote(arg: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import subprocess
+from functools import partial
 import tempfile
 from pathlib import Path
 from typing import Any, Literal, Optional
@@ -18,13 +19,16 @@ from .advice import Advice
 from .engine import Advisor
 from .errors import AdvisorError, KnowledgeBaseError
 from .impact import REFERENCE_DATE, TOP, describe, grid
-from .impact_report import Diff, Example, FieldChange, FileChange, Group, ItemChange, ScenarioChange, SideInfo
+from .impact_report import (ChangeCounts, Diff, Example, FieldChange, FileChange, Group, ItemChange, ScenarioChange,
+                            SideInfo)
+from .impact_words import category, field_label, scenario_status, situation_words
 from .knowledge import KnowledgeBase, kb_files, load
 from .loading import Problem
 from .models import Situation
 from .rule_models import ExcludeRule, InstrumentRule, ScoreRule
 from .scenarios import Scenario, failures
 from .situations import parse_situation
+from .wording import Labels
 
 __all__ = ["Side", "open_side", "compare", "ImpactError"]
 EXAMPLES = 3
@@ -116,8 +120,8 @@ def _location(kb: KnowledgeBase, rule_id: str) -> Optional[str]:
     return f"{path}:{doc.line(base)}"
 
 
-def _items(old, new, dump, info) -> tuple[ItemChange, ...]:
-    """Items (with an id) added, removed or changed, field by field."""
+def _items(old, new, dump, info, label=lambda name: name) -> tuple[ItemChange, ...]:
+    """Items (with an id) added, removed or changed, field by field (`label`: the field in Dutch)."""
     olds, news = {x.id: x for x in old}, {x.id: x for x in new}
     out = []
     for key, item in news.items():
@@ -125,7 +129,7 @@ def _items(old, new, dump, info) -> tuple[ItemChange, ...]:
             out.append(ItemChange(id=key, change="added", **info(item, "new")))
             continue
         a, b = dump(olds[key]), dump(item)
-        fields = tuple(FieldChange(field=f, old=a.get(f), new=b.get(f)) for f in dict.fromkeys([*a, *b])
+        fields = tuple(FieldChange(field=f, label=label(f), old=a.get(f), new=b.get(f)) for f in dict.fromkeys([*a, *b])
                        if a.get(f) != b.get(f))
         if fields:
             out.append(ItemChange(id=key, change="changed", fields=fields, **info(item, "new")))
@@ -195,10 +199,10 @@ class _Groups:
         self.found: dict[tuple, dict] = {}
 
     def add(self, kind: str, description: str, example: Example, instrument: Optional[str] = None,
-            rules: tuple[str, ...] = (), key: Optional[tuple] = None) -> None:
-        entry = self.found.setdefault((kind, *(key or (description,))), {
+            rules: tuple[str, ...] = (), key: Optional[tuple] = None, texts: tuple = (None, None)) -> None:
+        entry = self.found.setdefault((kind, *(key or (description,)), *texts), {
             "kind": kind, "description": description, "instrument": instrument, "rules": rules,
-            "count": 0, "examples": []})
+            "count": 0, "examples": [], "old_text": texts[0], "new_text": texts[1]})
         entry["count"] += 1
         kept = entry["examples"]
         # prefer examples that show different rankings: replace a repeat by a new before → after
@@ -241,11 +245,6 @@ def _caveat_map(advice: Advice, kb: KnowledgeBase, rule_caveats_only: set[str]) 
     return out
 
 
-def _short(text: str, size: int = 110) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= size else text[:size - 1].rstrip() + "…"
-
-
 UNCHANGED = "geen punten of uitsluiting op dit instrument anders"
 UNMOVED = UNCHANGED + "; verschoven door andere"
 
@@ -265,13 +264,14 @@ OTHER_PARTS = (("recommendations", "aanbevelingen (score, redenen, fit, stappen 
 
 
 def _compare_one(old: Side, new: Side, situation: Situation, groups: _Groups, scenario: Optional[str] = None,
-                 advices: Optional[tuple[Advice, Advice]] = None) -> bool:
-    """Add the changes of one situation to `groups`; True when its advice changed."""
+                 advices: Optional[tuple[Advice, Advice]] = None, words=None) -> Optional[tuple[str, Example]]:
+    """Add the changes of one situation to `groups`; (category, example) when its advice changed."""
     a, b = advices or (old.advisor.advise(situation), new.advisor.advise(situation))
     rank_a = {r.instrument: r.rank for r in a.recommendations}
     rank_b = {r.instrument: r.rank for r in b.recommendations}
     top_a, top_b = tuple(list(rank_a)[:TOP]), tuple(list(rank_b)[:TOP])
-    example = Example(situation=describe(situation), scenario=scenario, before=top_a, after=top_b)
+    example = Example(situation=words(situation) if words else describe(situation), scenario=scenario,
+                      before=top_a, after=top_b)
     names = {**{n.instrument: n.name for n in a.not_recommended}, **{n.instrument: n.name for n in b.not_recommended},
              **{r.instrument: r.name for r in (*a.recommendations, *b.recommendations)}}
     changed = False
@@ -311,19 +311,22 @@ def _compare_one(old: Side, new: Side, situation: Situation, groups: _Groups, sc
             verb = {"caveat_changed": "anders verwoord", "caveat_added": "erbij", "caveat_removed": "vervalt"}[kind]
             label = f"regel {rule}" if rule else "onvervulde wens"
             changed = True
-            groups.add(kind, f"{where}: kanttekening {verb} ({label}): “{_short(text)}”", example, instrument,
-                       (rule,) if rule else (), key=(instrument, rule or text))
+            texts = (before[1] if before else None, text if key in now else None)
+            groups.add(kind, f"{where}: kanttekening {verb} ({label})", example, instrument,
+                       (rule,) if rule else (), key=(instrument, rule or text), texts=texts)
     if not changed:
         parts = [label for field, label in OTHER_PARTS if getattr(a, field) != getattr(b, field)
                  and _unreviewed(a.model_dump(include={field})) != _unreviewed(b.model_dump(include={field}))]
         if parts:
             changed = True
             groups.add("other", "anders: " + "; ".join(parts), example)
-    return changed
+    return (category(a, b, top_a != top_b), example) if changed else None
 
 
-def _run_scenario(side: Side, scenario: Scenario
-                  ) -> tuple[Literal["pass", "fail"], tuple[str, ...], tuple[str, ...], Optional[Advice]]:
+def _run_scenario(side: Side, scenario: Optional[Scenario]
+                  ) -> tuple[Literal["pass", "fail", "absent"], tuple[str, ...], tuple[str, ...], Optional[Advice]]:
+    if scenario is None:
+        return "absent", (), (), None
     try:
         situation = parse_situation(scenario.situation)
     except AdvisorError as err:
@@ -342,17 +345,26 @@ def compare(old: Side, new: Side, situations: Optional[list[Situation]] = None) 
     if situations is None:
         situations = list(dict.fromkeys(grid(new.kb) + grid(old.kb)))
     groups = _Groups()
-    changed = sum(_compare_one(old, new, s, groups) for s in situations)
-    scenarios = {s.name: s for s in old.kb.scenarios}
-    scenarios.update({s.name: s for s in new.kb.scenarios})
+    labels = Labels(new.kb)
+
+    def words(situation: Situation) -> str:
+        return situation_words(situation, labels, REFERENCE_DATE)
+
+    found = [_compare_one(old, new, s, groups, words=words) for s in situations]
+    olds = {s.name: s for s in old.kb.scenarios}
+    news = {s.name: s for s in new.kb.scenarios}
     scenario_changes = []
-    for name, scenario in scenarios.items():
-        before, after = _run_scenario(old, scenario), _run_scenario(new, scenario)
+    for name in dict.fromkeys([*olds, *news]):
+        before = _run_scenario(old, olds.get(name) and news.get(name, olds[name]))   # the newest definition
+        after = _run_scenario(new, news.get(name))
         if before[3] is not None and after[3] is not None:
-            changed += _compare_one(old, new, after[3].situation, groups, name, (before[3], after[3]))
+            found.append(_compare_one(old, new, after[3].situation, groups, name, (before[3], after[3]), words))
         if before[:2] != after[:2]:
             scenario_changes.append(ScenarioChange(name=name, before=before[0], after=after[0], top3_before=before[1],
-                                                   top3_after=after[1], failures=after[2]))
+                                                   top3_after=after[1], failures=after[2],
+                                                   status=scenario_status(before[0], after[0])))
+    changed = [f for f in found if f is not None]
+    counts = ChangeCounts(**{c: sum(1 for k, _ in changed if k == c) for c in ("top3", "scores", "wording", "other")})
     rule_dump = lambda r: r.model_dump(mode="json", exclude={"review"})  # noqa: E731 - a review stamp is no change
     dump = lambda x: x.model_dump(mode="json")  # noqa: E731
 
@@ -364,12 +376,15 @@ def compare(old: Side, new: Side, situations: Optional[list[Situation]] = None) 
     return Diff(
         old=SideInfo(label=old.label, kb_version=old.kb.version, rules=len(old.kb.rules)),
         new=SideInfo(label=new.label, kb_version=new.kb.version, rules=len(new.kb.rules)),
-        reference_date=REFERENCE_DATE, situations=len(situations), scenario_count=len(scenarios),
-        changed_situations=changed,
+        reference_date=REFERENCE_DATE, situations=len(situations), scenario_count=len({*olds, *news}),
+        changed_situations=len(changed), changes=counts,
+        top3_examples=tuple(e for k, e in changed if k == "top3")[:EXAMPLES],
         advice_changed=groups_found, files=_file_changes(old, new),
-        rules=_items(old.kb.rules, new.kb.rules, rule_dump, rule_info),
-        instruments=_items(old.kb.instruments, new.kb.instruments, dump, lambda i, _: {"title": i.name}),
-        thresholds=_items(old.kb.legal.thresholds, new.kb.legal.thresholds, dump, lambda t, _: {"title": t.label}),
+        rules=_items(old.kb.rules, new.kb.rules, rule_dump, rule_info, partial(field_label, "rules")),
+        instruments=_items(old.kb.instruments, new.kb.instruments, dump, lambda i, _: {"title": i.name},
+                           partial(field_label, "instruments", labels=labels)),
+        thresholds=_items(old.kb.legal.thresholds, new.kb.legal.thresholds, dump, lambda t, _: {"title": t.label},
+                          partial(field_label, "thresholds")),
         top3=groups.result("top3"), recommended=groups.result("gained", "lost"),
         caveats=groups.result("caveat_added", "caveat_removed", "caveat_changed"), other=groups.result("other"),
         scenarios=tuple(scenario_changes))

@@ -4,23 +4,29 @@ coverage, an inline SVG bar chart. Texts in Dutch. The computing is in `impact` 
 and `impact_diff` (compare); this module imports neither, so `impact` re-exports the coverage
 renderings for the web page /regels. The SVG is built with ElementTree, so every KB text is escaped.
 
-JSON of `advisor diff --format json` (`Diff`, `schema_version: 1`; keys in English, texts in Dutch):
+JSON of `advisor diff --format json` (`Diff`, `schema_version: 2`; keys in English, texts in Dutch):
   old, new            {label, kb_version, rules}: the two KBs compared
   reference_date      the date of every grid situation
   situations          situations of the grid run; scenario_count: scenarios run (of both KBs, by name)
   changed_situations  grid situations and scenarios whose advice changed
+  changes             {top3, scores, wording, other}: those situations by what changed most (the top 3;
+                      else scores only; else wording only; else caveats or recommendations beyond the top 3)
+  top3_examples       [{situation, scenario, before, after}]: the first situations whose top 3 changed
   advice_changed      true when any advice changed (exit status 1)
   files               [{path, change}]: KB files added, removed or changed (change: added|removed|changed)
   rules, instruments, thresholds
-                      [{id, change, kind, title, location, fields: [{field, old, new}]}]
+                      [{id, change, kind, title, location, fields: [{field, label, old, new}]}]
                       (a rule's `review` stamp is not compared)
   top3, recommended, caveats, other
                       groups of identical changes, most frequent first: [{kind, description, instrument,
                       rules, count, examples: [{situation, scenario, before, after}]}]; kind: top3 | gained |
                       lost | caveat_added | caveat_removed | caveat_changed | other; before/after: top 3 ids;
-                      rules: the rule ids whose effect on the instrument differs
-  scenarios           [{name, before, after, top3_before, top3_after, failures}]: scenarios whose outcome
-                      (pass | fail) or top 3 changed; failures: those against the new KB
+                      rules: the rule ids whose effect on the instrument differs; old_text, new_text: a
+                      caveat's full wording before and after
+  scenarios           [{name, status, before, after, top3_before, top3_after, failures}]: scenarios added,
+                      removed, or whose outcome (pass | fail | absent) or top 3 changed; status in Dutch
+                      (nieuw (slaagt|faalt), verwijderd, slaagde → faalt, faalde → slaagt, andere top 3); failures: against
+                      the new KB
 
 JSON of `advisor coverage --format json` (`Coverage`): kb_version, reference_date, situations;
 instruments [{id, name, first, top3, recommended}] in the order of Table 1; never_recommended [ids];
@@ -37,6 +43,8 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict
 
+from .impact_words import is_wording, word_diff
+
 __all__ = ["Diff", "Coverage", "diff_text", "diff_markdown", "coverage_text", "coverage_markdown", "coverage_svg"]
 
 
@@ -50,6 +58,7 @@ class FieldChange(Model):
     field: str
     old: Any = None
     new: Any = None
+    label: str = ""          # the field in Dutch ("punten", "tekst")
 
 
 class ItemChange(Model):
@@ -80,12 +89,15 @@ class Group(Model):
     rules: tuple[str, ...] = ()
     count: int
     examples: tuple[Example, ...]
+    old_text: Optional[str] = None     # a caveat's wording before (changed, removed) and after (changed, added)
+    new_text: Optional[str] = None
 
 
 class ScenarioChange(Model):
     name: str
-    before: Literal["pass", "fail"]
-    after: Literal["pass", "fail"]
+    before: Literal["pass", "fail", "absent"]
+    after: Literal["pass", "fail", "absent"]
+    status: str = ""          # nieuw | verwijderd | slaagde → faalt | faalde → slaagt | andere top 3
     top3_before: tuple[str, ...]
     top3_after: tuple[str, ...]
     failures: tuple[str, ...]
@@ -97,8 +109,16 @@ class SideInfo(Model):
     rules: int
 
 
+class ChangeCounts(Model):
+    """Situations whose advice changed, by what changed most: the top 3, else only scores, else only wording."""
+    top3: int = 0
+    scores: int = 0       # scores moved, the top 3 did not (texts may have changed too)
+    wording: int = 0      # only texts changed
+    other: int = 0        # caveats or recommendations added or removed, beyond the top 3
+
+
 class Diff(Model):
-    schema_version: int = 1
+    schema_version: int = 2
     old: SideInfo
     new: SideInfo
     reference_date: dt.date
@@ -115,6 +135,8 @@ class Diff(Model):
     caveats: tuple[Group, ...]
     other: tuple[Group, ...]
     scenarios: tuple[ScenarioChange, ...]
+    changes: ChangeCounts = ChangeCounts()
+    top3_examples: tuple[Example, ...] = ()   # the first few situations whose top 3 changed
 
 
 # ---------------------------------------------------------------- the coverage model
@@ -154,7 +176,6 @@ class Coverage(Model):
 
 LIMIT = 25          # groups shown per section in text and Markdown (JSON has them all)
 CHANGE = {"added": "toegevoegd", "removed": "verwijderd", "changed": "gewijzigd"}
-OUTCOME = {"pass": "geslaagd", "fail": "mislukt"}
 SECTIONS = (("top3", "Top 3 veranderd"), ("recommended", "Instrumenten erbij of eraf (aanbevolen)"),
             ("caveats", "Kanttekeningen erbij, eraf of anders"), ("other", "Overige verschillen in het advies"))
 ITEMS = (("rules", "Regels", "regel"), ("instruments", "Instrumenten", "instrument"),
@@ -165,13 +186,26 @@ def _value(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-def _fields(item: ItemChange) -> str:
-    """'points: 40 → 5; rationale' (short values shown, long ones named)."""
+def _name(f: FieldChange) -> str:
+    return f.label or f.field
+
+
+def _fields(item: ItemChange, marker: str) -> str:
+    """'punten: 40 → 5; tekst: anders verwoord' (values shown, prose said to follow in full)."""
     parts = []
     for f in item.fields:
+        if is_wording(f.old, f.new):
+            parts.append(f"{_name(f)}: anders verwoord{marker}")
+            continue
         old, new = _value(f.old), _value(f.new)
-        parts.append(f"{f.field}: {old} → {new}" if len(old) + len(new) <= 140 and "\n" not in old + new else f.field)
+        parts.append(f"{_name(f)}: {old} → {new}" if len(old) + len(new) <= 140 and "\n" not in old + new
+                     else f"{_name(f)}: anders{marker}")
     return "; ".join(parts)
+
+
+def _long(item: ItemChange) -> list[FieldChange]:
+    return [f for f in item.fields if is_wording(f.old, f.new) or len(_value(f.old)) + len(_value(f.new)) > 140
+            or "\n" in _value(f.old) + _value(f.new)]
 
 
 def _plural(n: int, one: str, more: str) -> str:
@@ -179,19 +213,25 @@ def _plural(n: int, one: str, more: str) -> str:
 
 
 def _summary(diff: Diff) -> str:
-    changed = (f"{_plural(diff.changed_situations, 'situatie', 'situaties')} met een ander advies"
-               if diff.advice_changed else "geen advies veranderd")
     scenarios = _plural(diff.scenario_count, "scenario", "scenario’s")
-    return (f"KB-versie {diff.old.kb_version} → {diff.new.kb_version}; "
+    head = (f"KB-versie {diff.old.kb_version} → {diff.new.kb_version}; "
             f"{_plural(diff.situations, 'situatie', 'situaties')} uit het raster (peildatum "
-            f"{diff.reference_date.isoformat()}) en {scenarios}: {changed}.")
+            f"{diff.reference_date.isoformat()}) en {scenarios}")
+    if not diff.advice_changed:
+        return head + ": geen advies veranderd."
+    c = diff.changes
+    parts = [f"{c.top3} met een andere top 3", f"{c.scores} met andere scores maar dezelfde top 3",
+             f"{c.wording} alleen anders verwoord", f"{c.other} met kanttekeningen of aanbevelingen erbij of eraf "
+                                                    "buiten de top 3"]
+    return head + f": {diff.changed_situations} met een ander advies, waarvan " + ", ".join(parts) + "."
 
 
 def _example(example) -> str:
     where = f"scenario “{example.scenario}”: " if example.scenario else ""
     if example.before == example.after:   # a caveat changed, the ranking did not
         return where + example.situation
-    return f"{where}{example.situation}: {', '.join(example.before) or '—'} → {', '.join(example.after) or '—'}"
+    return (f"{where}{example.situation} — top 3: {', '.join(example.before) or '—'} → "
+            f"{', '.join(example.after) or '—'}")
 
 
 def _groups(groups: Iterable[Group]) -> tuple[list[Group], int]:
@@ -199,10 +239,31 @@ def _groups(groups: Iterable[Group]) -> tuple[list[Group], int]:
     return groups[:LIMIT], max(0, len(groups) - LIMIT)
 
 
+def _scenario_line(s: ScenarioChange) -> str:
+    top = f"top 3 {', '.join(s.top3_before) or '—'} → {', '.join(s.top3_after) or '—'}"
+    if s.before == "absent":
+        top = f"slaagt, top 3 {', '.join(s.top3_after) or '—'}" if s.after == "pass" else \
+            f"faalt, top 3 {', '.join(s.top3_after) or '—'}"
+    elif s.after == "absent":
+        top = f"{'slaagde' if s.before == 'pass' else 'faalde'}, top 3 was {', '.join(s.top3_before) or '—'}"
+    return f"{s.name}: {s.status}; {top}"
+
+
+def _texts(group: Group) -> list[tuple[str, str]]:
+    out = []
+    if group.old_text is not None:
+        out.append(("oud", group.old_text))
+    if group.new_text is not None:
+        out.append(("nieuw", group.new_text))
+    return out
+
+
 # ---------------------------------------------------------------- diff as text
 
 def diff_text(diff: Diff) -> str:
     out = [f"advisor diff: {diff.old.label} → {diff.new.label}", _summary(diff)]
+    if diff.top3_examples:
+        out += ["", "Andere top 3, bijvoorbeeld:"] + [f"  {_example(e)}" for e in diff.top3_examples]
     if diff.files:
         out += ["", "Bestanden"] + [f"  {CHANGE[f.change]:11} {f.path}" for f in diff.files]
     for key, title, _ in ITEMS:
@@ -212,21 +273,23 @@ def diff_text(diff: Diff) -> str:
             for item in items:
                 where = ", ".join(filter(None, [item.kind, item.location]))
                 line = f"  {CHANGE[item.change]:11} {item.id}" + (f" ({where})" if where else "")
-                out.append(line + (f": {_fields(item)}" if item.fields else f" — {item.title}"))
+                out.append(line + (f": {_fields(item, ' (hieronder)')}" if item.fields else f" — {item.title}"))
+                for f in _long(item):
+                    out += [f"      {_name(f)}, oud:   {_value(f.old)}", f"      {_name(f)}, nieuw: {_value(f.new)}"]
     for key, title in SECTIONS:
         shown, more = _groups(getattr(diff, key))
         if shown:
             out += ["", title]
             for group in shown:
                 out.append(f"  {_plural(group.count, 'situatie', 'situaties')}: {group.description}")
+                out += [f"      {label + ':':6} {text}" for label, text in _texts(group)]
                 out += [f"      bv. {_example(e)}" for e in group.examples]
             if more:
                 out.append(f"  … en {more} andere (zie --format json)")
     if diff.scenarios:
         out += ["", f"Scenario's met een andere uitkomst ({len(diff.scenarios)})"]
         for s in diff.scenarios:
-            out.append(f"  {s.name}: {OUTCOME[s.before]} → {OUTCOME[s.after]}; top 3 "
-                       f"{', '.join(s.top3_before) or '—'} → {', '.join(s.top3_after) or '—'}")
+            out.append(f"  {_scenario_line(s)}")
             out += [f"      - {f}" for f in s.failures]
     if not diff.advice_changed and (diff.rules or diff.instruments or diff.thresholds):
         out += ["", "Geen advies veranderd: de wijzigingen hierboven raken geen advies in het raster of de scenario's."]
@@ -243,8 +306,16 @@ def _code(text: str) -> str:
     return f"`{text.replace('`', '')}`"
 
 
+def _side_by_side(old: str, new: str, indent: str = "") -> list[str]:
+    """Old and new wording in full, and the new one with the words that went (~~…~~) and came (**…**)."""
+    return [f"{indent}- **oud:** {_cell(old)}", f"{indent}- **nieuw:** {_cell(new)}",
+            f"{indent}- **verschil:** {_cell(word_diff(old, new))}"]
+
+
 def diff_markdown(diff: Diff) -> str:
     out = [f"## advisor diff: {_code(diff.old.label)} → {_code(diff.new.label)}", "", _summary(diff)]
+    if diff.top3_examples:
+        out += ["", "Andere top 3, bijvoorbeeld:", ""] + [f"- {_cell(_example(e))}" for e in diff.top3_examples]
     if diff.files:
         out += ["", "### Bestanden", ""] + [f"- {CHANGE[f.change]}: {_code(f.path)}" for f in diff.files]
     for key, title, noun in ITEMS:
@@ -253,20 +324,29 @@ def diff_markdown(diff: Diff) -> str:
             out += ["", f"### {title} ({len(items)})", "", f"| {noun} | wijziging | soort | plaats | velden |",
                     "|---|---|---|---|---|"]
             out += [f"| {_code(i.id)} | {CHANGE[i.change]} | {_cell(i.kind or '')} | {_cell(i.location or '')} | "
-                    f"{_cell(_fields(i) if i.fields else i.title)} |" for i in items]
+                    f"{_cell(_fields(i, ' ↓') if i.fields else i.title)} |" for i in items]
+            for item in items:
+                for f in _long(item):
+                    out += ["", f"#### {_code(item.id)}: {_name(f)}", ""]
+                    out += _side_by_side(_value(f.old), _value(f.new)) if is_wording(f.old, f.new) else \
+                        [f"- **oud:** {_code(_value(f.old))}", f"- **nieuw:** {_code(_value(f.new))}"]
     for key, title in SECTIONS:
         shown, more = _groups(getattr(diff, key))
         if shown:
             out += ["", f"### {title}", ""]
             for group in shown:
                 out.append(f"- **{_plural(group.count, 'situatie', 'situaties')}:** {_cell(group.description)}")
-                out += [f"  - {_code(_example(e))}" for e in group.examples]
+                if group.old_text is not None and group.new_text is not None:
+                    out += _side_by_side(group.old_text, group.new_text, "  ")
+                else:
+                    out += [f"  - **{label}:** {_cell(text)}" for label, text in _texts(group)]
+                out += [f"  - bv. {_cell(_example(e))}" for e in group.examples]
             if more:
                 out.append(f"- … en {more} andere (zie `--format json`)")
     if diff.scenarios:
         out += ["", f"### Scenario's met een andere uitkomst ({len(diff.scenarios)})", "",
-                "| scenario | voor | na | top 3 voor | top 3 na | bevindingen |", "|---|---|---|---|---|---|"]
-        out += [f"| {_cell(s.name)} | {OUTCOME[s.before]} | {OUTCOME[s.after]} | {_cell(', '.join(s.top3_before))} | "
+                "| scenario | uitkomst | top 3 voor | top 3 na | bevindingen |", "|---|---|---|---|---|"]
+        out += [f"| {_cell(s.name)} | {_cell(s.status)} | {_cell(', '.join(s.top3_before))} | "
                 f"{_cell(', '.join(s.top3_after))} | {_cell('; '.join(s.failures))} |" for s in diff.scenarios]
     if not diff.advice_changed:
         out += ["", "**Geen advies veranderd.**"]

@@ -3,16 +3,13 @@
 A stamp `review: {by, on, hash}` on a rule records the hash of the rule's meaning (every field but
 the stamp itself: conditions, instruments, points, texts, source), so comments and key order do
 not count as a change. `advisor review` writes the stamp into the YAML as one line, leaving the
-rest of the file as it was.
+rest of the file as it was (`stamping`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
-import re
-from pathlib import Path
 from typing import Any
 
 from .rule_models import Rule
@@ -71,35 +68,3 @@ def review_notes(kb, strict: bool) -> list[str]:
             notes.append(f"{where}: {level}: rule '{rule.id}' changed after its review by {rule.review.by} "
                          f"on {rule.review.on}; review it again (advisor review {rule.id} --by NAME)")
     return notes
-
-
-STAMP = re.compile(r"^  review:")
-
-
-def stamp(kb, rule_id: str, by: str, on: dt.date) -> Path:
-    """Write `review: {by, on, hash}` into the rule's file, replacing an earlier stamp; return the file."""
-    rule = kb.rule(rule_id)
-    doc, (index,) = kb.rule_docs[rule_id]
-    path = Path(doc.file)
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    start = doc.line((index,)) - 1
-    end = doc.line((index + 1,)) - 1 if index + 1 < len(doc.data) else len(lines)
-    body = lines[start:end]
-    # drop an earlier stamp (our one-line form, or a block mapping under it)
-    kept, skipping = [], False
-    for line in body:
-        if STAMP.match(line):
-            skipping = True
-            continue
-        if skipping and line.startswith("    "):
-            continue
-        skipping = False
-        kept.append(line)
-    last = max(n for n, line in enumerate(kept) if line.strip() and not line.lstrip().startswith("#"))
-    if not kept[last].endswith("\n"):
-        kept[last] += "\n"
-    entry = (f"  review: {{by: {json.dumps(by, ensure_ascii=False)}, on: {on.isoformat()}, "
-             f"hash: {meaning_hash(rule)}}}\n")
-    kept.insert(last + 1, entry)
-    path.write_text("".join(lines[:start] + kept + lines[end:]), encoding="utf-8")
-    return path

@@ -230,10 +230,14 @@ def web_router(service, *, base_url: str = "", contact: str = "") -> APIRouter:
         return page(request, "instrument.html", kb=kb, instrument=found)
 
     @router.get("/regels", response_class=HTMLResponse)
-    def rules(request: Request):
+    def rules(request: Request, staat: str = "", zoek: str = ""):
+        from .rule_filter import STATES, filter_book
         from .ruledocs import rule_book
         advisor = service.advisor
-        return page(request, "regels.html", kb=advisor.kb, groups=rule_book(advisor))
+        groups = filter_book(rule_book(advisor), staat, zoek[:200])
+        return page(request, "regels.html", kb=advisor.kb, groups=groups, states=STATES,
+                    chosen_state=staat if staat in STATES else "", query=zoek[:200],
+                    shown=sum(len(g.rules) for g in groups))
 
     @router.get("/regels/dekking", response_class=HTMLResponse)
     def coverage_page(request: Request):
