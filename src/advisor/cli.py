@@ -304,30 +304,47 @@ def serve(
     proxy: Optional[str] = typer.Option(None, "--forwarded-allow-ips",
                                         help="Trust X-Forwarded-* from these proxy IPs (comma list), behind a "
                                              "reverse proxy; see docs/deploying.md."),
+    header_timeout: Optional[float] = typer.Option(
+        None, "--header-timeout", help="Seconds a client has to send request line and headers "
+                                       "[default: $ADVISOR_HEADER_TIMEOUT or 10]."),
+    body_timeout: Optional[float] = typer.Option(
+        None, "--body-timeout", help="Seconds a client has to send a request body [default: $ADVISOR_BODY_TIMEOUT or 30]."),
+    max_idle: Optional[int] = typer.Option(
+        None, "--max-idle", help="Idle connections kept per worker; the oldest are closed "
+                                 "[default: $ADVISOR_MAX_IDLE or 32]."),
+    max_header_bytes: Optional[int] = typer.Option(
+        None, "--max-header-bytes", help="Largest request line plus headers, else 400 "
+                                         "[default: $ADVISOR_MAX_HEADER_BYTES or 16384]."),
     kb: Optional[Path] = KB,
 ) -> None:
     """Serve the questionnaire (/) and the JSON API (/api/v1) with uvicorn.
 
-    The limits bound what slow or idle clients can hold open; slow headers and slow uploads are
-    best cut off by a reverse proxy in front (docs/deploying.md)."""
+    The limits bound what slow or idle clients can hold open (advisor.serving: header and body
+    timeouts, a cap on idle connections, a header size limit); docs/deploying.md has the figures."""
     import os
 
     import uvicorn
+    from .serving import PROTOCOL
     from .settings import SettingsError, load_settings
     _advisor(kb)  # fail fast, with path:line errors, before starting workers
     if kb is not None:
         os.environ["ADVISOR_KB"] = str(kb.resolve())
     os.environ["ADVISOR_WATCH"] = "1" if watch else ""
     os.environ["ADVISOR_CORS_ORIGINS"] = ",".join(cors)
+    for name, value in (("HEADER_TIMEOUT", header_timeout), ("BODY_TIMEOUT", body_timeout),
+                        ("MAX_IDLE", max_idle), ("MAX_HEADER_BYTES", max_header_bytes)):
+        if value is not None:   # a flag wins over the environment; the workers read it from there
+            os.environ[f"ADVISOR_{name}"] = str(value)
     try:
-        load_settings()   # the workers read the same: a bad ADVISOR_* value stops here, in one line
+        settings = load_settings()   # the workers read the same: a bad ADVISOR_* value stops here, in one line
     except SettingsError as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(2)
     typer.echo(f"advisor: http://{host}:{port}/  (API: /api/v1, docs: /docs)")
     uvicorn.run("advisor.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                 limit_concurrency=limit_concurrency, timeout_keep_alive=keep_alive, backlog=backlog,
-                proxy_headers=proxy is not None, forwarded_allow_ips=proxy, server_header=False)
+                proxy_headers=proxy is not None, forwarded_allow_ips=proxy, server_header=False,
+                http=PROTOCOL, h11_max_incomplete_event_size=settings.max_header_bytes)
 
 
 class DiffFormat(str, Enum):

@@ -24,6 +24,10 @@ from .service import DEFAULT_QUIET as RELOAD_QUIET
 PREFIX = "ADVISOR_"
 BATCH_CONCURRENCY = 2      # batches worked on at once per process
 BATCH_WAIT = 1.0           # seconds a further batch waits for a free slot before a 503
+HEADER_TIMEOUT = 10.0      # seconds from connect (or the last response) to complete request headers
+BODY_TIMEOUT = 30.0        # seconds from the headers to the end of the body (1 MiB at ~35 KiB/s)
+MAX_IDLE = 32              # idle connections per worker before the oldest are closed
+MAX_HEADER_BYTES = 16 * 1024   # request line and headers (h11's max incomplete event; as nginx.conf)
 
 
 def check_base_url(base_url: str) -> str:
@@ -54,6 +58,11 @@ class Settings(BaseSettings):
     contact: str = Field(default="", description="e-mail address or URL for feedback, on /toegankelijkheid")
     batch_concurrency: int = Field(default=BATCH_CONCURRENCY, ge=1, description="batches at once per process")
     batch_wait: float = Field(default=BATCH_WAIT, ge=0, description="seconds a batch waits for a slot before a 503")
+    # advisor serve's protocol (serving.GuardedH11Protocol): what idle and slow clients may hold
+    header_timeout: float = Field(default=HEADER_TIMEOUT, gt=0, description="seconds to send request line and headers")
+    body_timeout: float = Field(default=BODY_TIMEOUT, gt=0, description="seconds to send a request body")
+    max_idle: int = Field(default=MAX_IDLE, ge=1, description="idle connections per worker; the oldest are closed")
+    max_header_bytes: int = Field(default=MAX_HEADER_BYTES, ge=1024, description="request line and headers, bytes")
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -70,7 +79,7 @@ class Settings(BaseSettings):
 
 MESSAGES = {"int_parsing": "expected a whole number", "float_parsing": "expected a number",
             "bool_parsing": "expected 1 or 0 (true/false, yes/no, on/off)",
-            "greater_than_equal": "must be at least {ge}"}
+            "greater_than_equal": "must be at least {ge}", "greater_than": "must be more than {gt}"}
 
 
 def settings_error(err: ValidationError) -> str:
