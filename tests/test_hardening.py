@@ -143,7 +143,7 @@ def test_markdown_export_escapes_user_text(client):
     assert response.status_code == 200
     text = response.text
     assert "[Klik](" not in text and "![img]" not in text and "*nadruk*" not in text and "`code`" not in text
-    assert r"\[Klik\]\(https://evil.example\)" in text and r"\*nadruk\*" in text and r"\#\# Kop" in text
+    assert r"\[Klik\]\(https\://evil.example\)" in text and r"\*nadruk\*" in text and r"\#\# Kop" in text
     assert r"\~\~weg\~\~" in text and r"\| cel" in text
 
 
@@ -168,7 +168,7 @@ def test_error_markdown_escapes_unknown_keys_and_invalid_values(client):
     assert response.status_code == 400
     text = response.text
     assert "[x](" not in text and "*vet*" not in text
-    assert r"\[x\]\(https://evil.example\)" in text and r"\*vet\*" in text and r"\#\# kop" in text
+    assert r"\[x\]\(https\://evil.example\)" in text and r"\*vet\*" in text and r"\#\# kop" in text
     assert text.count("\n- ") == 3   # one line each, nothing else became a list item
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 import threading
 import time
@@ -29,7 +28,7 @@ from collections.abc import Callable
 
 import anyio
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -38,14 +37,14 @@ from .advice import Advice
 from .articles import ArticleUse, article_use, article_uses
 from .models import Situation
 from .openapi import body_schema
-from .problems import ApiProblem, invalid_input, pydantic_errors
+from .problems import ApiProblem, invalid_input
 from .schemas import (
     MAX_BATCH, ArticleList, ArticleOut, BatchAdvice, BatchRequest, Health, InstrumentList, InstrumentOut, Pong,
     QuestionnaireOut, RuleList, RuleOut, ThresholdList, article_out, article_summary, instrument_out, rule_out,
 )
 from .service import Service
 from .settings import BATCH_CONCURRENCY, BATCH_WAIT
-from .situations import free_text_problems
+from .validation import validate_body
 from .views import CompactAdvice, CompactBatchAdvice, dump_compact
 
 
@@ -98,11 +97,6 @@ async def read_body(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
-class _Twice(dict):
-    """A JSON object in which some key was given more than once."""
-    twice: list[str]
-
-
 def _article_use(kb, article_id: str) -> ArticleUse:
     """The uses of an article the KB has (article_use gives None only for an unknown id)."""
     use = article_use(kb, article_id)
@@ -111,89 +105,10 @@ def _article_use(kb, article_id: str) -> ArticleUse:
     return use
 
 
-def _object(pairs: list[tuple[str, Any]]) -> dict:
-    found = dict(pairs)
-    if len(found) == len(pairs):
-        return found
-    seen: set[str] = set()
-    twice = _Twice(found)
-    again = []
-    for key, _ in pairs:
-        if key in seen:
-            again.append(key)
-        else:
-            seen.add(key)
-    twice.twice = list(dict.fromkeys(again))
-    return twice
-
-
-def _duplicates(data: Any, path: tuple = ()) -> list[tuple[str, str]]:
-    """(path of the key, message) for every key given twice anywhere in `data`."""
-    found: list[tuple[str, str]] = []
-    stack = [(data, path)]
-    while stack:
-        value, where = stack.pop()
-        if isinstance(value, dict):
-            for key in getattr(value, "twice", ()):
-                found.append((".".join(map(str, where + (key,))), "komt meer dan één keer voor in dit object"))
-            stack.extend((v, where + (k,)) for k, v in reversed(list(value.items())))
-        elif isinstance(value, list):
-            stack.extend((v, where + (i,)) for i, v in reversed(list(enumerate(value))))
-    return found
-
-
-def parse_json(body: bytes) -> tuple[Any, list[tuple[str, str]]]:
-    """The body as Python data, and every key given twice (JSON allows it, we do not: which one counts?)."""
-    twice = False
-
-    def hook(pairs):
-        nonlocal twice
-        made = _object(pairs)
-        twice = twice or isinstance(made, _Twice)
-        return made
-
-    try:
-        data = json.loads(body, object_pairs_hook=hook)
-    except RecursionError:
-        raise invalid_input([("body", "geen geldige JSON (te diep genest)")], "De body is geen geldige JSON.") from None
-    except ValueError as err:   # pydantic read it, so this is rare; say so plainly
-        raise invalid_input([("body", f"geen geldige JSON ({err})")], "De body is geen geldige JSON.") from None
-    return data, (_duplicates(data) if twice else [])
-
-
-def free_text_of(model: type[BaseModel], data: Any) -> list[tuple[str, str]]:
-    """Control characters in free text (situations.free_text_problems), in a situation or a batch."""
-    if model is Situation:
-        return free_text_problems(data)
-    situations = data.get("situations") if isinstance(data, dict) else None
-    found: list[tuple[str, str]] = []
-    for index, item in enumerate(situations if isinstance(situations, list) else []):
-        found += free_text_problems(item, f"situations.{index}.")
-    return found
-
-
 def validate_json(model: type[BaseModel], body: bytes, root: str) -> Any:
-    """Strict JSON validation (the published schema, no coercion), no key twice, no control characters in
-    free text; the first MAX_ERRORS problems in Dutch, the rest counted. Costly for a large invalid body:
-    call it from a worker thread (run_in_threadpool), never on the event loop."""
-    error: Optional[ValidationError] = None
-    try:
-        value = model.model_validate_json(body, strict=True)
-    except ValidationError as err:
-        if err.error_count() == 1:
-            malformed = err.errors(include_url=False)[0]
-            if malformed["type"] == "json_invalid":
-                found = re.search(r"(.*) at line (\d+) column (\d+)", str(malformed.get("ctx", {}).get("error", "")))
-                where = f" (regel {found[2]}, kolom {found[3]}: {found[1]})" if found else ""
-                raise invalid_input([("body", f"geen geldige JSON{where}")], "De body is geen geldige JSON.") from None
-        error = err
-    data, known = parse_json(body)
-    known += free_text_of(model, data)
-    if error is None and not known:
-        return value
-    errors, more = pydantic_errors(error.errors(include_url=False) if error is not None else [], root=root,
-                                   known=known)
-    raise invalid_input(errors, more=more) from None
+    """Strict JSON validation whose cost is bounded by what it reports (validation.validate_body): the
+    first MAX_ERRORS problems in Dutch, the rest counted. Call a large body from a worker thread."""
+    return validate_body(model, body, root)
 
 
 class BatchGate:

@@ -129,12 +129,18 @@ def parse_situation(data: Any) -> Situation:
     return situation
 
 
+def read_int(text: str) -> int | float:
+    """A JSON integer; one beyond a float's range reads as infinity, which every route refuses as "moet
+    een getal zijn" (int() itself stops at 4,300 digits, and math.isfinite overflows on such an int)."""
+    return int(text) if len(text) <= 300 else float(text)
+
+
 def _strict_value(name: str, value: str) -> Any:
     """A form value as the API would receive it in JSON: a number for a number field when it is written
     as a JSON number, a boolean for a yes/no field when it is `true` or `false`; anything else stays a
     string, and strict validation refuses it for a number or yes/no field with the usual message."""
     if name in NUMBER_FIELDS and JSON_NUMBER.fullmatch(value):
-        number = json.loads(value)
+        number = json.loads(value, parse_int=read_int)
         return number if math.isfinite(number) else value
     if name in BOOL_FIELDS and value in ("true", "false"):
         return value == "true"

@@ -1,0 +1,197 @@
+"""Validating a JSON body (one situation, or a batch of them) at a cost bounded by what is reported.
+
+pydantic builds every error of an invalid body: a 1 MiB batch of unknown keys holds 200,000 of them,
+and validating plus describing them held the GIL (and so the event loop) for over a second, although
+only the first MAX_ERRORS are shown. So the body is read with `json.loads` first, and pydantic sees
+each situation separately and only what it must judge:
+
+- a situation's known fields, each list at most LIST_CAP long (a longer one is one problem, "te veel
+  elementen") and containers nested inside a list replaced by an empty one of the same kind (the
+  error at that place is the same: a value of the wrong type);
+- at most MAX_ERRORS of its unknown keys; the others are only counted (each is "onbekend veld");
+- a batch holds at most MAX_BATCH situations: a longer list is one problem, its items never seen.
+
+Once MAX_ERRORS problems are described, later situations are only counted (`error_count`, without
+building the errors), so `more_errors` stays exact. Numbers beyond a float's range are read as
+infinity ("moet een getal zijn"), on every route (situations.read_int).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import MAX_ERRORS
+from .models import Situation
+from .problems import dutch, invalid_input
+from .schemas import MAX_BATCH, BatchRequest
+from .situations import free_text_problems, read_int
+
+LIST_CAP = 100    # elements of one list field of a situation (its vocabularies are far smaller)
+FIELDS = frozenset(Situation.model_fields)
+Problem = tuple[str, str]
+
+
+class _Twice(dict):
+    """A JSON object in which some key was given more than once."""
+    twice: list[str]
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict:
+    found = dict(pairs)
+    if len(found) == len(pairs):
+        return found
+    seen: set[str] = set()
+    twice = _Twice(found)
+    again = []
+    for key, _ in pairs:
+        if key in seen:
+            again.append(key)
+        else:
+            seen.add(key)
+    twice.twice = list(dict.fromkeys(again))
+    return twice
+
+
+def _duplicates(data: Any, path: tuple = ()) -> list[Problem]:
+    """(path of the key, message) for every key given twice anywhere in `data`."""
+    found: list[Problem] = []
+    stack = [(data, path)]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, dict):
+            for key in getattr(value, "twice", ()):
+                found.append((".".join(map(str, where + (key,))), "komt meer dan één keer voor in dit object"))
+            stack.extend((v, where + (k,)) for k, v in reversed(list(value.items())))
+        elif isinstance(value, list):
+            stack.extend((v, where + (i,)) for i, v in reversed(list(enumerate(value))))
+    return found
+
+
+def parse_json(body: bytes | str) -> tuple[Any, list[Problem]]:
+    """The body as Python data, and every key given twice (JSON allows it, we do not: which one counts?)."""
+    twice = False
+
+    def hook(pairs):
+        nonlocal twice
+        made = _object(pairs)
+        twice = twice or isinstance(made, _Twice)
+        return made
+
+    try:
+        data = json.loads(body, object_pairs_hook=hook, parse_int=read_int)
+    except RecursionError:
+        raise invalid_input([("body", "geen geldige JSON (te diep genest)")], "De body is geen geldige JSON.") from None
+    except json.JSONDecodeError as err:
+        raise invalid_input([("body", f"geen geldige JSON (regel {err.lineno}, kolom {err.colno}: {err.msg})")],
+                            "De body is geen geldige JSON.") from None
+    except ValueError as err:   # e.g. invalid UTF-8
+        raise invalid_input([("body", f"geen geldige JSON ({err})")], "De body is geen geldige JSON.") from None
+    return data, (_duplicates(data) if twice else [])
+
+
+def _stand_in(value: Any) -> Any:
+    return [] if isinstance(value, list) else {} if isinstance(value, dict) else value
+
+
+def situation_part(item: Any, prefix: str) -> tuple[Any, list[Problem], int]:
+    """What pydantic is shown of one raw situation, the problems found without it, and how many
+    unknown keys were only counted."""
+    if not isinstance(item, dict):
+        return _stand_in(item), [], 0
+    shown: dict[str, Any] = {}
+    found: list[Problem] = []
+    unknown = counted = 0
+    for key, value in item.items():
+        if key in FIELDS:
+            if isinstance(value, list):
+                if len(value) > LIST_CAP:
+                    found.append((f"{prefix}{key}", f"te veel elementen: hoogstens {LIST_CAP}"))
+                    continue
+                shown[key] = [_stand_in(v) for v in value]
+            else:
+                shown[key] = _stand_in(value)
+        elif unknown < MAX_ERRORS:
+            shown[key] = None   # refused whatever it holds
+            unknown += 1
+        else:
+            counted += 1
+    return shown, found, counted
+
+
+class Collected:
+    """Problems in the order found: the first MAX_ERRORS described, the rest counted."""
+
+    def __init__(self, known: list[Problem]):
+        self.problems = known[:MAX_ERRORS]
+        self.more = max(0, len(known) - MAX_ERRORS)
+
+    @property
+    def full(self) -> bool:
+        return len(self.problems) >= MAX_ERRORS
+
+    def add(self, problems: list[Problem], uncounted: int = 0) -> None:
+        room = MAX_ERRORS - len(self.problems)
+        self.problems += problems[:max(room, 0)]
+        self.more += max(0, len(problems) - max(room, 0)) + uncounted
+
+    def add_error(self, err: ValidationError, prefix: str, root: str) -> None:
+        if self.full:   # only counted: building the errors is what costs
+            self.more += err.error_count()
+            return
+        self.add([(prefix + ".".join(str(p) for p in e["loc"]) if e["loc"] else (prefix.rstrip(".") or root),
+                   dutch(e)) for e in err.errors(include_url=False)])
+
+
+def _situation(item: Any, prefix: str, root: str, collected: Collected) -> Optional[Situation]:
+    shown, found, counted = situation_part(item, prefix)
+    collected.add(found, counted)
+    try:
+        situation = Situation.model_validate_json(json.dumps(shown), strict=True)
+    except ValidationError as err:
+        collected.add_error(err, prefix, root)
+        return None
+    return None if found or counted else situation
+
+
+def validate_body(model: type[BaseModel], body: bytes, root: str) -> Any:
+    """A Situation or a BatchRequest from a JSON body, strictly (the published schema, no coercion), no
+    key twice, no control characters in free text; else ApiProblem 400 with the first MAX_ERRORS
+    problems in Dutch and the rest counted."""
+    data, twice = parse_json(body)
+    if model is not BatchRequest:   # a situation
+        collected = Collected(twice + free_text_problems(data))
+        situation = _situation(data, "", root, collected)
+        if situation is not None and not collected.problems:
+            return situation
+        raise invalid_input(collected.problems, more=collected.more)
+    items = data.get("situations") if isinstance(data, dict) else None
+    collected = Collected(twice)
+    envelope: Any
+    if isinstance(data, dict):   # the envelope: only 'situations' (a list) is allowed
+        others = [key for key in data if key != "situations"]
+        envelope = {key: None for key in others[:MAX_ERRORS]}   # unknown whatever they hold
+        collected.add([], len(others[MAX_ERRORS:]))
+        if "situations" in data:
+            envelope["situations"] = [] if isinstance(items, list) else _stand_in(items)
+    else:
+        envelope = _stand_in(data)
+    try:
+        BatchRequest.model_validate_json(json.dumps(envelope), strict=True)
+    except ValidationError as err:
+        collected.add_error(err, "", root)
+    situations: list[Situation] = []
+    if isinstance(items, list):
+        if len(items) > MAX_BATCH:
+            collected.add([("situations", f"te veel elementen: hoogstens {MAX_BATCH}")])
+        else:
+            for index, item in enumerate(items):
+                collected.add(free_text_problems(item, f"situations.{index}."))
+                situation = _situation(item, f"situations.{index}.", root, collected)
+                if situation is not None:
+                    situations.append(situation)
+    if collected.problems or collected.more:
+        raise invalid_input(collected.problems, more=collected.more)
+    return BatchRequest.model_construct(situations=situations)
