@@ -142,7 +142,7 @@ class Collected:
             self.more += err.error_count()
             return
         self.add([(prefix + ".".join(str(p) for p in e["loc"]) if e["loc"] else (prefix.rstrip(".") or root),
-                   dutch(e)) for e in err.errors(include_url=False)])
+                   dutch(dict(e))) for e in err.errors(include_url=False)])
 
 
 def _situation(item: Any, prefix: str, root: str, collected: Collected) -> Optional[Situation]:
