@@ -173,3 +173,38 @@ def test_pages_and_exports_with_the_users_answers_are_never_stored(client, path)
 
 def test_situation_model_is_unchanged_by_the_bounds():
     assert validation.FIELDS == frozenset(Situation.model_fields)
+
+
+# ---------------------------------------------------------------- 7. YAML aliases
+
+BOMB = """a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
+
+
+def test_a_yaml_alias_bomb_is_refused_at_its_first_alias():
+    from advisor.loading import YamlError, parse_yaml
+    with pytest.raises(YamlError) as raised:
+        parse_yaml(BOMB, "rules/bom.yaml")
+    assert str(raised.value).startswith("rules/bom.yaml:2: aliases")
+    with pytest.raises(YamlError, match=":2: aliases"):
+        parse_yaml("a: &x 1\nb: *x\n", "k.yaml")
+    assert parse_yaml("a: '&x *y'\nb: [1, 2]\n", "k.yaml").data == {"a": "&x *y", "b": [1, 2]}
+
+
+def test_advisor_check_names_the_alias_in_a_rules_file(tmp_path):
+    from kbcopy import copy_kb
+    from typer.testing import CliRunner
+
+    from advisor.cli import app
+    root = copy_kb(tmp_path)
+    (root / "rules" / "zz_bom.yaml").write_text(BOMB, encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "--kb", str(root)])
+    assert result.exit_code == 1 and "zz_bom.yaml:2: aliases ('*name') are not supported" in result.output
