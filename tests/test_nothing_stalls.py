@@ -208,3 +208,50 @@ def test_advisor_check_names_the_alias_in_a_rules_file(tmp_path):
     (root / "rules" / "zz_bom.yaml").write_text(BOMB, encoding="utf-8")
     result = CliRunner().invoke(app, ["check", "--kb", str(root)])
     assert result.exit_code == 1 and "zz_bom.yaml:2: aliases ('*name') are not supported" in result.output
+
+
+# ---------------------------------------------------------------- 13. a symlink loop under --watch
+
+def test_a_symlink_loop_in_the_kb_shows_in_health(tmp_path):
+    import os
+
+    from kbcopy import copy_kb
+
+    from advisor.service import Service
+    root = copy_kb(tmp_path)
+    service = Service(root)
+    os.symlink("loop.yaml", root / "rules" / "loop.yaml")
+    try:
+        assert service.reload() is False   # what the watcher runs; it raised from Path.resolve() before
+        assert service.status == "degraded"
+        assert any(e.startswith("rules/loop.yaml:1: ") for e in service.errors), service.errors
+        health = TestClient(create_app(service=service)).get("/api/v1/health").json()
+        assert health["status"] == "degraded" and health["errors"] == service.errors
+    finally:
+        service.stop()
+
+
+def test_a_watcher_that_keeps_failing_shows_in_health(tmp_path):
+    import threading
+
+    from kbcopy import copy_kb
+
+    from advisor.service import Service
+    failed = threading.Event()
+
+    def broken():
+        failed.set()
+        raise RuntimeError("Symlink loop from 'rules/x'")
+
+    service = Service(copy_kb(tmp_path))
+    service.watch(changes=broken)
+    try:
+        assert failed.wait(5)
+        for _ in range(50):
+            if service.status == "degraded":
+                break
+            threading.Event().wait(0.02)
+        assert service.status == "degraded" and service.watcher_alive
+        assert any("watcher failed (RuntimeError)" in note for note in service.notes())
+    finally:
+        service.stop()

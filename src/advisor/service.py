@@ -44,6 +44,7 @@ class Service:
         self.errors: list[str] = []      # why the last reload failed
         self.warnings: list[str] = []    # why the last reload, though valid, was not served
         self.watching = False
+        self.watch_error = ""            # why the watcher last failed, until a reload succeeds
         self._stop = threading.Event()
         self._thread: Optional[threading.Thread] = None
         self._lock = threading.Lock()    # one reload at a time (watcher and a manual reload)
@@ -57,6 +58,8 @@ class Service:
     def notes(self) -> list[str]:
         """The warnings, plus one if the watcher should run but does not."""
         notes = list(self.warnings)
+        if self.watch_error:
+            notes.append(self.watch_error)
         if self.watching and not self.watcher_alive and not self._stop.is_set():
             notes.append("the KB watcher has stopped: edits are not picked up until the server restarts")
         return notes
@@ -100,9 +103,9 @@ class Service:
         path = Path(name)
         if not path.is_absolute():
             path = Path.cwd() / path
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except (ValueError, OSError):
+        try:   # the file itself is not resolved: it may be a symlink loop (RuntimeError before Python 3.13)
+            return (path.parent.resolve() / path.name).relative_to(self.root.resolve()).as_posix()
+        except (ValueError, OSError, RuntimeError):
             return path.name
 
     def _shown(self, problem: Problem) -> Problem:
@@ -133,9 +136,12 @@ class Service:
                         if self._stop.is_set():
                             break
                         self.reload()
+                        self.watch_error = ""
                         delay = RESTART_DELAY
-                except Exception:  # noqa: BLE001 - the watcher must outlive any error
+                except Exception as err:  # noqa: BLE001 - the watcher must outlive any error
                     log.exception("KB watcher failed; restarting it in %g s", delay)
+                    self.watch_error = (f"the KB watcher failed ({type(err).__name__}) and is restarting: "
+                                        "edits may not be picked up; see the server log")
                 self._stop.wait(delay)
                 delay = min(delay * 2, MAX_RESTART_DELAY) if delay else 0
 
