@@ -100,7 +100,7 @@ def parse_yaml(text: str, name: str) -> Document:
 def _alias_line(text: str, node: yaml.Node) -> int:
     """The line of the first alias (`*name`) in `text`, found again only on this error path."""
     for event in yaml.parse(text, Loader=Loader):
-        if isinstance(event, yaml.AliasEvent):
+        if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
             return event.start_mark.line + 1
     return node.start_mark.line + 1
 

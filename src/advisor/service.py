@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Literal, Optional
 from collections.abc import Callable, Iterable
 
-from .engine import DEFAULT_CACHE_SIZE, Advisor
+from .engine import DEFAULT_CACHE_MB, DEFAULT_CACHE_SIZE, Advisor
 from .errors import KnowledgeBaseError
 from .knowledge import default_root, load
 from .loading import Problem
@@ -36,11 +36,12 @@ GUARDED = ("rules", "instruments")   # counts that may not drop on a reload
 
 class Service:
     def __init__(self, root: Optional[Path] = None, advisor: Optional[Advisor] = None,
-                 cache_size: int = DEFAULT_CACHE_SIZE, quiet: float = DEFAULT_QUIET):
+                 cache_size: int = DEFAULT_CACHE_SIZE, quiet: float = DEFAULT_QUIET,
+                 cache_mb: float = DEFAULT_CACHE_MB):
         self.root = Path(root) if root else default_root()
-        self.cache_size = cache_size
+        self.cache_size, self.cache_mb = cache_size, cache_mb
         self.quiet = quiet
-        self.advisor = advisor or Advisor(load(self.root), cache_size)
+        self.advisor = advisor or Advisor(load(self.root), cache_size, cache_mb)
         self.errors: list[str] = []      # why the last reload failed
         self.warnings: list[str] = []    # why the last reload, though valid, was not served
         self.watching = False
@@ -75,7 +76,7 @@ class Service:
         with self._lock:
             serving = self.advisor.kb
             try:
-                advisor = Advisor(load(self.root), self.cache_size)
+                advisor = Advisor(load(self.root), self.cache_size, self.cache_mb)
             except KnowledgeBaseError as err:
                 self.errors, self.warnings = [str(self._shown(p)) for p in err.problems], []
                 log.error("KB reload failed, still serving %s:\n%s", serving.version, "\n".join(self.errors))

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from .engine import DEFAULT_CACHE_SIZE as ADVICE_CACHE
+from .engine import DEFAULT_CACHE_MB as ADVICE_CACHE_MB, DEFAULT_CACHE_SIZE as ADVICE_CACHE
 from .service import DEFAULT_QUIET as RELOAD_QUIET
 
 PREFIX = "ADVISOR_"
@@ -53,7 +53,9 @@ class Settings(BaseSettings):
         default=(), description="comma-separated origins allowed to call the API from a browser")
     watch: bool = Field(default=False, description="reload the KB when a file changes")
     reload_quiet: float = Field(default=RELOAD_QUIET, ge=0, description="seconds without changes before a reload")
-    advice_cache: int = Field(default=ADVICE_CACHE, ge=0, description="advices kept for repeated situations; 0: off")
+    advice_cache: int = Field(default=ADVICE_CACHE, ge=0, description="advices kept at most; 0: off")
+    advice_cache_mb: float = Field(default=ADVICE_CACHE_MB, ge=0,
+                                   description="MiB of memory for repeated advices per worker; 0: off")
     base_url: str = Field(default="", description="public address for permalinks; default: relative links")
     contact: str = Field(default="", description="e-mail address or URL for feedback, on /toegankelijkheid")
     batch_concurrency: int = Field(default=BATCH_CONCURRENCY, ge=1, description="batches at once per process")
