@@ -255,3 +255,10 @@ def test_a_watcher_that_keeps_failing_shows_in_health(tmp_path):
         assert any("watcher failed (RuntimeError)" in note for note in service.notes())
     finally:
         service.stop()
+
+
+def test_counting_past_the_first_50_is_exact_and_needs_no_pydantic_errors(client, seen_by_pydantic):
+    one = {"goals": [0] * 66, "themes": [0, "sr_monitoren"], "levels": ["onzin"], "x": 1}
+    found = problem(client.post("/api/v1/advice/batch", json={"situations": [one] * 300}), 400)
+    assert len(found["errors"]) == MAX_ERRORS and found["more_errors"] == 300 * (66 + 2 + 1 + 1) - MAX_ERRORS   # "sr_monitoren" is no theme
+    assert seen_by_pydantic["built"] <= 2 * (66 + 3)

@@ -11,8 +11,10 @@ each situation separately and only what it must judge:
 - at most MAX_ERRORS of its unknown keys; the others are only counted (each is "onbekend veld");
 - a batch holds at most MAX_BATCH situations: a longer list is one problem, its items never seen.
 
-Once MAX_ERRORS problems are described, later situations are only counted (`error_count`, without
-building the errors), so `more_errors` stays exact. Numbers beyond a float's range are read as
+Once MAX_ERRORS problems are described, later situations are only counted: unknown keys and list
+elements that are not text by Python, the rest by pydantic's `error_count` (without building the
+errors), so `more_errors` stays exact. Validating item by item also lets the event loop's thread
+take the GIL between situations (a whole body in one pydantic call held it throughout). Numbers beyond a float's range are read as
 infinity ("moet een getal zijn"), on every route (situations.read_int).
 """
 
@@ -96,11 +98,28 @@ def _stand_in(value: Any) -> Any:
     return [] if isinstance(value, list) else {} if isinstance(value, dict) else value
 
 
-def situation_part(item: Any, prefix: str) -> tuple[Any, list[Problem], int]:
-    """What pydantic is shown of one raw situation, the problems found without it, and how many
-    unknown keys were only counted."""
+def situation_part(item: Any, prefix: str, counting: bool = False) -> tuple[Any, list[Problem], int]:
+    """What pydantic is shown of one raw situation, the problems found without it, and how many problems
+    were only counted: unknown keys past the first MAX_ERRORS, and when `counting` (the problems to
+    describe are complete) every unknown key and every list element that is not text (each one error
+    whatever its place, so pydantic need not build it)."""
     if not isinstance(item, dict):
         return _stand_in(item), [], 0
+    if counting:
+        shown = {}
+        counted = 0
+        for key, value in item.items():
+            if key not in FIELDS:
+                counted += 1
+            elif isinstance(value, list) and len(value) <= LIST_CAP:
+                texts = [v for v in value if isinstance(v, str)]
+                counted += len(value) - len(texts)
+                shown[key] = texts
+            elif isinstance(value, list):
+                counted += 1
+            else:
+                shown[key] = _stand_in(value)
+        return shown, [], counted
     shown: dict[str, Any] = {}
     found: list[Problem] = []
     unknown = counted = 0
@@ -146,7 +165,7 @@ class Collected:
 
 
 def _situation(item: Any, prefix: str, root: str, collected: Collected) -> Optional[Situation]:
-    shown, found, counted = situation_part(item, prefix)
+    shown, found, counted = situation_part(item, prefix, counting=collected.full)
     collected.add(found, counted)
     try:
         situation = Situation.model_validate_json(json.dumps(shown), strict=True)
