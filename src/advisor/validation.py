@@ -105,9 +105,9 @@ def situation_part(item: Any, prefix: str, counting: bool = False) -> tuple[Any,
     whatever its place, so pydantic need not build it)."""
     if not isinstance(item, dict):
         return _stand_in(item), [], 0
+    shown: dict[str, Any] = {}
+    counted = 0
     if counting:
-        shown = {}
-        counted = 0
         for key, value in item.items():
             if key not in FIELDS:
                 counted += 1
@@ -120,9 +120,8 @@ def situation_part(item: Any, prefix: str, counting: bool = False) -> tuple[Any,
             else:
                 shown[key] = _stand_in(value)
         return shown, [], counted
-    shown: dict[str, Any] = {}
     found: list[Problem] = []
-    unknown = counted = 0
+    unknown = 0
     for key, value in item.items():
         if key in FIELDS:
             if isinstance(value, list):
