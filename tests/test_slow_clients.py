@@ -4,6 +4,7 @@ and slow or idle sockets are closed by the header and body timeouts. Loopback on
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -131,3 +132,25 @@ def test_a_keep_alive_client_that_behaves_is_served_again(server):
             while not data.endswith(b'{"pong":true}'):
                 data += sock.recv(4096)
             assert data.startswith(b"HTTP/1.1 200")
+
+
+def test_serve_runs_the_guarded_protocol_with_limits_from_flags_or_environment(monkeypatch):
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from advisor import serving
+    from advisor.cli import app
+    for name in ("ADVISOR_WATCH", "ADVISOR_CORS_ORIGINS", "ADVISOR_HEADER_TIMEOUT", "ADVISOR_BODY_TIMEOUT",
+                 "ADVISOR_MAX_IDLE", "ADVISOR_MAX_HEADER_BYTES"):
+        monkeypatch.setenv(name, os.environ.get(name, ""))   # serve sets some: restored after the test
+    monkeypatch.setenv("ADVISOR_MAX_IDLE", "7")
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: seen.update(kwargs))
+    result = CliRunner().invoke(app, ["serve", "--port", "1", "--header-timeout", "3", "--max-header-bytes", "8192"])
+    assert result.exit_code == 0, result.output
+    assert seen["http"] == serving.PROTOCOL and seen["h11_max_incomplete_event_size"] == 8192
+    monkeypatch.setattr(serving, "_LIMITS", [])
+    assert serving.limits() == Limits(header_timeout=3.0, body_timeout=30.0, max_idle=7, max_header_bytes=8192)
+    monkeypatch.setenv("ADVISOR_HEADER_TIMEOUT", "0")
+    result = CliRunner().invoke(app, ["serve", "--port", "1"])
+    assert result.exit_code == 2 and "ADVISOR_HEADER_TIMEOUT='0': must be more than 0" in result.output

@@ -9,7 +9,8 @@ a POST /api/v1/advice/batch body at most 1 MiB (413 above that, checked on Conte
 bytes actually received); a batch holds at most 1,000 situations (400 above that, naming
 `situations`); at most a few batches are worked on at once per process (503 with `Retry-After`
 when more wait too long). Invalid input lists at most 50 problems (`more_errors` counts the rest);
-a key given twice in a JSON object is an error. Validating and advising a batch, or an advice body
+a key given twice in a JSON object is an error; checking costs what the reported problems cost, not
+what the body holds (a list field holds at most 100 elements). Validating and advising a batch, or an advice body
 above 4 KiB, run in a worker thread, never on the event loop. `?view=compact` gives the compact view of an advice (ranking, reasons and
 caveats, without trace, fit, next steps and why-not: typically 1-3 KB instead of 20-90 KB).
 KB endpoints carry an ETag (kb_version + path + query) and `Cache-Control: public,
