@@ -15,8 +15,8 @@ defaults) in a subprocess on a free port and stops it at the end.
    and a stalled body (body timeout).
 3. batch: --lines situations (generated, fixed seed) with one pathological line of each kind in the
    middle, through `advisor batch --view compact --workers 2`: exit code, the final count, seconds.
-4. cache: resident memory of one Advisor with the default cache, before and after 1,500 distinct rich
-   advices, and what the cache charged.
+4. cache: resident memory of a fresh process with one Advisor, before and after 1,500 distinct rich
+   advices, with the cache off and with the default cache, and what the cache charged.
 """
 
 from __future__ import annotations
@@ -206,21 +206,32 @@ def rss_mib() -> float:
     return 0.0
 
 
-def probe_cache() -> None:
+def cache_child(cache_mb: float) -> None:
+    """In a fresh process: resident memory before and after 1,500 distinct rich advices."""
     from advisor.engine import Advisor
     from advisor.models import Situation
-    advisor = Advisor.from_root(None)
+    advisor = Advisor.from_root(None) if cache_mb < 0 else Advisor(Advisor.from_root(None).kb, cache_mb=cache_mb)
     rich = [Situation.model_validate(s) for s in situations(3000, seed=7) if len(s) >= 8][:1500]
-    for situation in rich[:50]:   # warm-up: the explainer's own caches, the allocator's arenas
-        advisor.advise_json(situation)
-    before, start = rss_mib(), len(advisor.cache)
+    before = rss_mib()
     lengths = [len(advisor.advise_json(situation)) for situation in rich]
-    after = rss_mib()
-    print(f"4. default cache ({advisor.cache.budget / 1024 / 1024:.0f} MiB budget, at most "
-          f"{advisor.cache.entries} entries): {len(rich)} distinct rich advices (JSON avg "
-          f"{statistics.mean(lengths) / 1024:.0f} KB) -> {len(advisor.cache)} kept (from {start}), charged "
-          f"{advisor.cache.used / 1024 / 1024:.1f} MiB; resident memory +{after - before:.0f} MiB "
-          f"({before:.0f} -> {after:.0f} MiB)")
+    print(json.dumps({"before": before, "after": rss_mib(), "kept": len(advisor.cache), "charged": advisor.cache.used,
+                      "budget": advisor.cache.budget, "entries": advisor.cache.entries,
+                      "json_avg": statistics.mean(lengths), "n": len(rich)}))
+
+
+def probe_cache() -> None:
+    measured = {}
+    for label, mb in (("off", 0.0), ("default", -1.0)):
+        done = subprocess.run([sys.executable, __file__, "--cache-child", str(mb)], capture_output=True, text=True,
+                              timeout=600, check=True)
+        measured[label] = json.loads(done.stdout.strip().splitlines()[-1])
+    off, on = measured["off"], measured["default"]
+    cost = (on["after"] - on["before"]) - (off["after"] - off["before"])
+    print(f"4. {on['n']:,} distinct rich advices (JSON avg {on['json_avg'] / 1024:.0f} KB), a fresh process each: "
+          f"cache off: resident memory +{off['after'] - off['before']:.0f} MiB; default cache "
+          f"({on['budget'] / 1024 / 1024:.0f} MiB budget, at most {on['entries']} entries): +{on['after'] - on['before']:.0f} "
+          f"MiB ({on['before']:.0f} -> {on['after']:.0f} MiB), {on['kept']} advices kept, charged "
+          f"{on['charged'] / 1024 / 1024:.1f} MiB; the full cache's real cost {cost:.0f} MiB")
 
 
 def main() -> None:
@@ -228,7 +239,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("--skip-batch", action="store_true")
+    parser.add_argument("--only-cache", action="store_true")
+    parser.add_argument("--cache-child", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.cache_child is not None:
+        return cache_child(args.cache_child)
+    if args.only_cache:
+        return probe_cache()
     port = free_port()
     env = {**os.environ, "ADVISOR_WATCH": ""}
     server = subprocess.Popen([sys.executable, "-m", "advisor", "serve", "--port", str(port)], env=env,

@@ -4,6 +4,7 @@ and slow or idle sockets are closed by the header and body timeouts. Loopback on
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import threading
@@ -11,17 +12,21 @@ import time
 
 import pytest
 
-from advisor.serving import GuardedH11Protocol, Limits
+from advisor.serving import GuardedH11Protocol, GuardedHttpToolsProtocol, Limits
 
-pytest.importorskip("uvicorn")
-
-
-class Quick(GuardedH11Protocol):
-    limits = Limits(header_timeout=1.5, body_timeout=1.5, max_idle=16, max_header_bytes=16 * 1024)
+QUICK = Limits(header_timeout=1.5, body_timeout=1.5, max_idle=16, max_header_bytes=16 * 1024)
 
 
-@pytest.fixture(scope="module")
-def server(service):
+class QuickH11(GuardedH11Protocol):
+    limits = QUICK
+
+
+class QuickHttpTools(GuardedHttpToolsProtocol):
+    limits = QUICK
+
+
+@pytest.fixture(scope="module", params=[QuickHttpTools, QuickH11], ids=["httptools", "h11"])
+def server(request, service):
     import uvicorn
 
     from advisor.app import create_app
@@ -29,7 +34,7 @@ def server(service):
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
     config = uvicorn.Config(create_app(service=service), fd=None, host="127.0.0.1", port=port, log_level="error",
-                            http=Quick, limit_concurrency=100, timeout_keep_alive=5, backlog=512)
+                            http=request.param, limit_concurrency=100, timeout_keep_alive=5, backlog=512)
     listener.close()
     serving = uvicorn.Server(config)
     thread = threading.Thread(target=serving.run, name="uvicorn-slow-clients", daemon=True)
@@ -118,7 +123,7 @@ def test_a_stalled_body_is_cut_off_and_the_server_keeps_answering(server):
 
 
 def test_headers_growing_over_the_limit_get_400_before_they_end(server):
-    # h11 bounds what it buffers of an unfinished request head: the server need not wait for the end
+    # what is buffered of an unfinished request head is bounded: the server need not wait for the end
     with socket.create_connection(("127.0.0.1", server), timeout=3) as sock:
         sock.sendall(b"GET /api/v1/ping HTTP/1.1\r\nHost: t\r\nX-Big: " + b"a" * 20_000)
         assert sock.recv(4096).startswith(b"HTTP/1.1 400")
@@ -132,6 +137,17 @@ def test_a_keep_alive_client_that_behaves_is_served_again(server):
             while not data.endswith(b'{"pong":true}'):
                 data += sock.recv(4096)
             assert data.startswith(b"HTTP/1.1 200")
+
+
+def test_a_large_body_in_the_packets_of_its_headers_is_not_taken_for_large_headers(server):
+    one = {"phase": "uitvoering", "goals": ["sr_monitoren"], "province": "groningen", "municipality": "Groningen"}
+    body = json.dumps({"situations": [one] * 900}).encode()
+    assert len(body) > 4 * QUICK.max_header_bytes
+    head = (b"POST /api/v1/advice/batch?view=compact HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+            b"Connection: close\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n")
+    with socket.create_connection(("127.0.0.1", server), timeout=10) as sock:
+        sock.sendall(head + body)
+        assert sock.recv(64).startswith(b"HTTP/1.1 200")
 
 
 def test_serve_runs_the_guarded_protocol_with_limits_from_flags_or_environment(monkeypatch):
