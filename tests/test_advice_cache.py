@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 from advisor.advice_cache import OBJECT_FACTOR, ByteCache, text_cost
@@ -39,7 +40,7 @@ def test_the_advisor_keeps_advices_within_its_memory_budget(advisor):
     json_text = advisor.advise_json(RICH)
     per_entry = text_cost(json_text) + OBJECT_FACTOR * len(json_text)
     small = Advisor(advisor.kb, cache_mb=per_entry * 3.5 / (1024 * 1024))
-    days = [f"2026-0{m}-0{d}" for m in range(1, 4) for d in range(1, 4)]
+    days = [dt.date(2026, m, d) for m in range(1, 4) for d in range(1, 4)]
     for day in days:   # nine distinct situations, each as costly as RICH
         small.advise_json(RICH.model_copy(update={"reference_date": day}))
     # about three fit (texts vary a little with the date); never all nine, never over the budget
