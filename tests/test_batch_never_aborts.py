@@ -50,6 +50,15 @@ def test_a_pathological_line_is_reported_and_the_rest_answered(tmp_path, kind):
     assert "7 regels gelezen: 6 goed, 1 met fouten" in result.output
 
 
+def test_lines_nested_just_below_the_json_limit_reach_worker_processes(tmp_path):
+    deep = ['{"phase": ' + "[" * depth + "]" * depth + "}" for depth in (500, 990)]
+    result, text = run(tmp_path, "\n".join([GOOD, *deep, GOOD]).encode() + b"\n", "in.jsonl",
+                       "--view", "compact", "--workers", "2")
+    assert result.exit_code == 1, result.output
+    assert [r["ok"] for r in records(text)] == [True, False, False, True]
+    assert "4 regels gelezen: 2 goed, 2 met fouten" in result.output
+
+
 def test_invalid_utf8_is_the_problem_of_its_own_line(tmp_path):
     result, text = run(tmp_path, GOOD.encode() + b"\n" + b'{"municipality": "\xff\xfe"}\n' + GOOD.encode() + b"\n")
     found = records(text)

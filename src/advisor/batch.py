@@ -80,7 +80,16 @@ def read_lines(path: Path, kind: str) -> Iterator[Line]:
         if not isinstance(data, dict):
             yield Line(number, None, "verwacht een JSON-object met de velden van een situatie")
             continue
-        yield Line(number, data)
+        yield Line(number, {key: _shallow(value) for key, value in data.items()})
+
+
+def _shallow(value):
+    """A situation's values are texts, numbers, yes/no or lists of texts: anything nested deeper is wrong
+    whatever it holds, so it is replaced by an empty one of its kind (the same problem is reported, and
+    a line nested 990 deep can still be pickled for a worker process)."""
+    if isinstance(value, list):
+        return [[] if isinstance(v, list) else {} if isinstance(v, dict) else v for v in value]
+    return {} if isinstance(value, dict) else value
 
 
 def _csv_record(text: str) -> list[str]:
