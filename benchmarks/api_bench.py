@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from engine_bench import situations  # noqa: E402
 
 from advisor.engine import DEFAULT_CACHE_SIZE  # noqa: E402
+from advisor.serving import PROTOCOL  # noqa: E402
 
 HOST = "127.0.0.1"
 MAX_REQUESTS = 1_000_000  # per phase, on top of the time bound
@@ -144,17 +145,19 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="measuring time per endpoint")
     parser.add_argument("--connections", type=int, default=16, help="concurrent keep-alive connections")
     parser.add_argument("--situations", type=int, default=2000, help="distinct situations, fixed seed")
+    parser.add_argument("--http", default=PROTOCOL, help="uvicorn's HTTP protocol: what `advisor serve` runs "
+                                                         "(default), or h11 / httptools to compare")
     args = parser.parse_args()
     for label, cache, pool, target in (("cold, no cache", "0", args.situations, 0.35),
                                        ("warm, 200 repeating", str(DEFAULT_CACHE_SIZE), 200, 0.6)):
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "advisor.app:app_from_env", "--host", HOST,
-             "--port", str(port), "--workers", "1", "--no-access-log", "--log-level", "warning"],
+             "--port", str(port), "--workers", "1", "--no-access-log", "--log-level", "warning", "--http", args.http],
             env={**os.environ, "ADVISOR_WATCH": "0", "ADVISOR_ADVICE_CACHE": cache})
         try:
             wait_until_up(port, server)
-            print(f"\nuvicorn 1 worker on {HOST}:{port}, advice cache {cache}; {args.connections} connections, "
+            print(f"\nuvicorn 1 worker ({args.http}) on {HOST}:{port}, advice cache {cache}; {args.connections} connections, "
                   f"{args.seconds:g} s per endpoint")
             try:
                 import uvloop

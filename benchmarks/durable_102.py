@@ -5,7 +5,8 @@ behind, then registers rulesets: with `$iany` around `$or` every one fails with 
 ruleset, error code: 102"; with `$or` around `$iany` (what advisor compiles) none does.
 See docs/durable-rules-102.md.
 """
-import ctypes, json, sys
+import ctypes
+import json
 import durable_rules_engine as native
 libc = ctypes.CDLL(None)
 libc.malloc.restype = ctypes.c_void_p

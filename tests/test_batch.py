@@ -30,7 +30,7 @@ def run(tmp_path, *args, name="in.jsonl", text="\n".join(LINES) + "\n"):
 
 def test_jsonl_reports_bad_lines_by_number_and_keeps_going(tmp_path, advisor):
     result, text = run(tmp_path)
-    assert result.exit_code == 1 and "4 situaties, 2 met fouten" in result.output
+    assert result.exit_code == 1 and "4 regels gelezen: 2 goed, 2 met fouten" in result.output
     records = [json.loads(line) for line in text.splitlines()]
     assert [r["line"] for r in records] == [1, 2, 4, 5] and [r["ok"] for r in records] == [True, False, False, True]
     assert "phase: onbekende waarde 'later'" in records[1]["problems"][0]

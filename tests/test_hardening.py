@@ -94,7 +94,7 @@ def test_validation_and_advice_run_in_a_worker_thread_not_on_the_event_loop(monk
             return False
         return True
 
-    real_validate, real_advise, real_parse = api.validate_json, service.advisor.advise_json, api.parse_situation
+    real_validate, real_advise, real_parse = api.validate_json, service.advisor.advise_json, api.validate_item
 
     def validate(*args, **kwargs):
         where.append(("validate", on_loop()))
@@ -109,7 +109,7 @@ def test_validation_and_advice_run_in_a_worker_thread_not_on_the_event_loop(monk
         return real_advise(situation)
 
     monkeypatch.setattr(api, "validate_json", validate)
-    monkeypatch.setattr(api, "parse_situation", parse)
+    monkeypatch.setattr(api, "validate_item", parse)
     monkeypatch.setattr(service.advisor, "advise_json", advise)
     client = TestClient(create_app(service=service))
     padded = b'{"phase": "uitvoering"' + b" " * api.INLINE_BODY + b"}"   # a larger body, same situation
@@ -154,7 +154,7 @@ def test_markdown_export_escapes_user_text(client):
     assert response.status_code == 200
     text = response.text
     assert "[Klik](" not in text and "![img]" not in text and "*nadruk*" not in text and "`code`" not in text
-    assert r"\[Klik\]\(https://evil.example\)" in text and r"\*nadruk\*" in text and r"\#\# Kop" in text
+    assert r"\[Klik\]\(https\://evil.example\)" in text and r"\*nadruk\*" in text and r"\#\# Kop" in text
     assert r"\~\~weg\~\~" in text and r"\| cel" in text
 
 
@@ -179,7 +179,7 @@ def test_error_markdown_escapes_unknown_keys_and_invalid_values(client):
     assert response.status_code == 400
     text = response.text
     assert "[x](" not in text and "*vet*" not in text
-    assert r"\[x\]\(https://evil.example\)" in text and r"\*vet\*" in text and r"\#\# kop" in text
+    assert r"\[x\]\(https\://evil.example\)" in text and r"\*vet\*" in text and r"\#\# kop" in text
     assert text.count("\n- ") == 3   # one line each, nothing else became a list item
 
 

@@ -8,12 +8,14 @@ Limits (documented in the OpenAPI description): a POST /api/v1/advice body may b
 a POST /api/v1/advice/batch body at most 1 MiB (413 above that, checked on Content-Length and on the
 bytes actually received); a batch holds at most 1,000 situations (400 above that, naming
 `situations`); at most a few batches are worked on at once per process (503 with `Retry-After`
-when more wait too long). A batch answers per situation: an advice or a problem, with its index (one bad situation does not sink
-the others). Invalid input lists at most 50 problems (`more_errors` counts the rest);
-a key given twice in a JSON object is an error. Validating and advising a batch, or an advice body
-above 4 KiB, run in a worker thread, never on the event loop. `POST /api/v1/advice/compact` (and `/advice/batch/compact`) gives the compact view of an
-advice (ranking, reasons and caveats, without trace, fit, next steps and why-not: typically 1-3 KB
-instead of 20-90 KB), as an operation of its own so that no response is a union of shapes.
+when more wait too long). A batch answers per situation: an advice or a problem, with its index (one bad
+situation does not sink the others). Invalid input lists at most 50 problems (`more_errors` counts the
+rest); a key given twice in a JSON object is an error; checking costs what the reported problems cost, not
+what the body holds (a list field holds at most 100 elements; validation.py). Validating and advising a
+batch, or an advice body above 4 KiB, run in a worker thread, never on the event loop.
+`POST /api/v1/advice/compact` (and `/advice/batch/compact`) gives the compact view of an advice (ranking,
+reasons and caveats, without trace, fit, next steps and why-not: typically 1-3 KB instead of 20-90 KB), as
+an operation of its own so that no response is a union of shapes.
 KB endpoints carry an ETag (kb_version + path + query) and `Cache-Control: public,
 no-cache` (revalidate every time: a KB reload shows at once, and an unchanged KB costs a 304).
 """
@@ -47,8 +49,7 @@ from .schemas import (
 )
 from .service import Service
 from .settings import BATCH_CONCURRENCY, BATCH_WAIT
-from .errors import SituationError
-from .situations import free_text_problems, load_json, parse_situation
+from .validation import parse_json, validate_item, validate_situation
 from .views import CompactAdvice
 
 
@@ -105,49 +106,11 @@ def _article_use(kb, article_id: str) -> ArticleUse:
     return use
 
 
-def parse_json(body: bytes) -> tuple[Any, list[tuple[str, str]]]:
-    """The body as Python data, and every key given twice (situations.load_json: the one JSON reader)."""
-    try:
-        return load_json(body)
-    except RecursionError:
-        raise invalid_input([("body", "geen geldige JSON (te diep genest)")], "De body is geen geldige JSON.") from None
-    except ValueError as err:   # pydantic read it, so this is rare; say so plainly
-        raise invalid_input([("body", f"geen geldige JSON ({err})")], "De body is geen geldige JSON.") from None
-
-
-def free_text_of(model: type[BaseModel], data: Any) -> list[tuple[str, str]]:
-    """Control characters in free text (situations.free_text_problems), in a situation or a batch."""
-    if model is Situation:
-        return free_text_problems(data)
-    situations = data.get("situations") if isinstance(data, dict) else None
-    found: list[tuple[str, str]] = []
-    for index, item in enumerate(situations if isinstance(situations, list) else []):
-        found += free_text_problems(item, f"situations.{index}.")
-    return found
-
-
-def validate_json(model: type[BaseModel], body: bytes, root: str) -> Any:
-    """Strict JSON validation (the published schema, no coercion), no key twice, no control characters in
-    free text; the first MAX_ERRORS problems in Dutch, the rest counted. Costly for a large invalid body:
-    call it from a worker thread (run_in_threadpool), never on the event loop."""
-    error: Optional[ValidationError] = None
-    try:
-        value = model.model_validate_json(body, strict=True)
-    except ValidationError as err:
-        if err.error_count() == 1:
-            malformed = err.errors(include_url=False)[0]
-            if malformed["type"] == "json_invalid":
-                found = re.search(r"(.*) at line (\d+) column (\d+)", str(malformed.get("ctx", {}).get("error", "")))
-                where = f" (regel {found[2]}, kolom {found[3]}: {found[1]})" if found else ""
-                raise invalid_input([("body", f"geen geldige JSON{where}")], "De body is geen geldige JSON.") from None
-        error = err
-    data, known = parse_json(body)
-    known += free_text_of(model, data)
-    if error is None and not known:
-        return value
-    errors, more = pydantic_errors(error.errors(include_url=False) if error is not None else [], root=root,
-                                   known=known)
-    raise invalid_input(errors, more=more) from None
+def validate_json(body: bytes) -> Situation:
+    """Strict JSON validation of one situation whose cost is bounded by what it reports
+    (validation.validate_situation): the first MAX_ERRORS problems in Dutch, the rest counted. Call a large
+    body from a worker thread."""
+    return validate_situation(body, "situation")
 
 
 class BatchGate:
@@ -329,7 +292,7 @@ def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
         ).model_dump_json().encode())
 
     def one_advice(body: bytes, compact: bool) -> str:
-        situation = validate_json(Situation, body, "situation")
+        situation = validate_json(body)
         advisor = service.advisor
         return advisor.compact_json(situation) if compact else advisor.advise_json(situation)
 
@@ -375,18 +338,17 @@ def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
         parts, failed = [], 0
         for index, item in enumerate(checked.situations):
             where = f"situations.{index}"
-            try:
-                if not isinstance(item, dict):
-                    raise SituationError([("situation", "moet een object met de velden van een situatie zijn")])
-                known = [(path.removeprefix(where + "."), message) for path, message in twice
-                         if path.startswith(where + ".")]
-                situation = parse_situation(item, known)
-            except SituationError as err:
+            situation: Optional[Situation] = None
+            if isinstance(item, dict):   # checked on its own, at a cost bounded by what is reported
+                known = [(path, message) for path, message in twice if path.startswith(where + ".")]
+                situation, errors, more = validate_item(item, where + ".", known)
+            else:
+                errors, more = [(where, "moet een object met de velden van een situatie zijn")], 0
+            if situation is None:
                 failed += 1
-                errors = [(where if path == "situation" else f"{where}.{path}", message) for path, message in err.errors]
-                count = len(errors) + err.more
+                count = len(errors) + more
                 found = invalid_input(errors, f"Situatie {index} bevat {count} {'fout' if count == 1 else 'fouten'}; "
-                                              "zie 'errors'.", more=err.more)
+                                              "zie 'errors'.", more=more)
                 parts.append(f'{{"index":{index},"problem":{item_problem(found, where)}}}')
                 continue
             made = advisor.compact_json(situation) if compact else advisor.advise_json(situation)

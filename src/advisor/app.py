@@ -116,7 +116,8 @@ def app_from_env() -> FastAPI:
     configure_logging()
     try:
         settings = load_settings()
-        service = Service(settings.kb, cache_size=settings.advice_cache, quiet=settings.reload_quiet)
+        service = Service(settings.kb, cache_size=settings.advice_cache, quiet=settings.reload_quiet,
+                          cache_mb=settings.advice_cache_mb)
     except SettingsError as err:
         log.error("cannot start: %s", err)
         raise SystemExit(1) from None

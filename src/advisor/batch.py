@@ -5,6 +5,11 @@ take values separated by ';'). Output is JSON Lines (one record per input line: 
 compact, or the problems of that line) or a CSV summary (top 3 with scores and the main caveat).
 Lines are read and written as they come; with workers, chunks of lines go to processes that each
 hold their own Advisor, and come back in order.
+
+Nothing in a line ends the run: invalid UTF-8, JSON nested too deep, a number of thousands of digits,
+an unclosed CSV quote or a field over 128 KiB is that line's problem, reported with its number (a CSV
+record is one line: situation values hold no line breaks). A UTF-8 BOM is skipped. Every text in the
+CSV summary that a spreadsheet would read as a formula is neutralised.
 """
 
 from __future__ import annotations
@@ -33,40 +38,124 @@ class Line:
     known: tuple[tuple[str, str], ...] = ()         # problems found while parsing (a key given twice)
 
 
-def read_lines(path: Path, kind: str) -> Iterator[Line]:
-    """Situations from JSON Lines or CSV, one by one, with their line number in the file."""
-    with path.open(encoding="utf-8-sig", newline="") as stream:   # -sig: a CSV saved by Excel starts with a BOM
-        if kind == "csv":
-            reader = csv.reader(stream)
-            header = [key.strip() for key in next(reader, [])]
-            for row in reader:
-                if not any(cell.strip() for cell in row):
-                    continue
-                pairs = [(key, value) for key, cell in zip(header, row) if key for value in _csv_values(key, cell)]
-                yield Line(reader.line_num, None, pairs=pairs)
-            return
-        for number, text in enumerate(stream, start=1):
-            if not text.strip():
+BOM = b"\xef\xbb\xbf"   # Excel's "CSV UTF-8" starts with it; so may a JSON Lines file
+FIELD_LIMIT = csv.field_size_limit()   # characters in one CSV field (128 Ki, the csv module's default)
+FORMULA = ("=", "+", "-", "@", "\t", "\r")   # a spreadsheet reads a cell starting so as a formula (OWASP)
+
+
+def _lines(path: Path) -> Iterator[tuple[int, Optional[str], Optional[str]]]:
+    """(line number, text, problem) per non-blank line; a line that is not UTF-8 is a problem of its own."""
+    with path.open("rb") as stream:
+        for number, raw in enumerate(stream, start=1):
+            if number == 1:
+                raw = raw.removeprefix(BOM)
+            if not raw.strip():
                 continue
             try:
-                data, twice = load_json(text)
-            except json.JSONDecodeError as err:
-                yield Line(number, None, f"geen geldige JSON: {err.msg} (kolom {err.colno})")
+                yield number, raw.decode("utf-8").rstrip("\r\n"), None
+            except UnicodeDecodeError as err:
+                yield number, None, f"geen geldige UTF-8 (byte {err.start + 1} van de regel)"
+
+
+def read_lines(path: Path, kind: str) -> Iterator[Line]:
+    """Situations from JSON Lines or CSV, one by one, with their line number in the file. Every non-blank
+    line after a CSV header gives exactly one Line: whatever it holds, it is answered or reported."""
+    if kind == "csv":
+        yield from _csv_lines(path)
+        return
+    for number, text, problem in _lines(path):
+        if text is None:
+            yield Line(number, None, problem)
+            continue
+        try:
+            data, twice = load_json(text)   # the one JSON reader: a key given twice is a problem
+        except json.JSONDecodeError as err:
+            yield Line(number, None, f"geen geldige JSON: {err.msg} (kolom {err.colno})")
+            continue
+        except RecursionError:
+            yield Line(number, None, "geen geldige JSON: te diep genest")
+            continue
+        except ValueError as err:
+            yield Line(number, None, f"geen geldige JSON: {err}")
+            continue
+        if not isinstance(data, dict):
+            yield Line(number, None, "verwacht een JSON-object met de velden van een situatie")
+            continue
+        yield Line(number, {key: _shallow(value) for key, value in data.items()}, known=tuple(twice))
+
+
+def _shallow(value):
+    """A situation's values are texts, numbers, yes/no or lists of texts: anything nested deeper is wrong
+    whatever it holds, so it is replaced by an empty one of its kind (the same problem is reported, and
+    a line nested 990 deep can still be pickled for a worker process)."""
+    if isinstance(value, list):
+        return [[] if isinstance(v, list) else {} if isinstance(v, dict) else v for v in value]
+    return {} if isinstance(value, dict) else value
+
+
+def _csv_record(text: str) -> list[str]:
+    """One line as one CSV record. Situation values hold no line breaks, so a record never continues on
+    the next line: an unclosed quote is an error of this line, not a reason to swallow the ones after it."""
+    try:
+        return next(csv.reader([text], strict=True))
+    except csv.Error as err:
+        message = str(err)
+        if "expected" in message or "EOF" in message or "quote" in message:
+            raise ValueError("aanhalingsteken niet gesloten of verkeerd geplaatst") from None
+        if "field larger" in message:
+            raise ValueError(f"een veld is langer dan {FIELD_LIMIT // 1024} KiB") from None
+        raise ValueError(f"ongeldige CSV ({message})") from None
+
+
+def _csv_lines(path: Path) -> Iterator[Line]:
+    header: Optional[list[str]] = None
+    header_problem: Optional[str] = None
+    for number, text, problem in _lines(path):
+        if header is None:
+            if text is None:   # no usable header: every line after it is reported as such
+                header, header_problem = [], f"de kop (regel {number}) is {problem}"
                 continue
-            if not isinstance(data, dict):
-                yield Line(number, None, "verwacht een JSON-object met de velden van een situatie")
+            try:
+                header = [name.strip() for name in _csv_record(text)]
+            except ValueError as err:
+                header, header_problem = [], f"de kop (regel {number}) is onleesbaar: {err}"
                 continue
-            yield Line(number, data, known=tuple(twice))
+            twice = sorted({name for name in header if header.count(name) > 1})
+            if twice:
+                header_problem = (f"{'kolom' if len(twice) == 1 else 'kolommen'} "
+                                  f"{', '.join(repr(n) for n in twice)} staat meer dan één keer in de kop "
+                                  f"(regel {number})")
+            continue
+        if text is None:
+            yield Line(number, None, problem)
+            continue
+        if header_problem:
+            yield Line(number, None, header_problem)
+            continue
+        try:
+            record = _csv_record(text)
+        except ValueError as err:
+            yield Line(number, None, str(err))
+            continue
+        if [v.strip() for v in record] == header:
+            yield Line(number, None, "de kop staat hier nog eens")
+            continue
+        if len(record) > len(header):
+            yield Line(number, None, f"{len(record)} velden, maar de kop heeft {len(header)} kolommen")
+            continue
+        pairs = [(key, value) for key, cell in zip(header, record) if key for value in _csv_values(key, cell)]
+        yield Line(number, None, pairs=pairs)
 
 
 def _csv_values(key: str, cell: str) -> list[str]:
-    """The text values of one CSV cell: list fields take several separated by ';'."""
+    """The text values of one CSV cell (read by situations.from_pairs, which converts Dutch amounts and
+    ja/nee): list fields take several separated by ';'."""
     return [v.strip() for v in cell.split(";") if v.strip()] if key in LIST_FIELDS else [cell.strip()]
 
 
 def count_lines(path: Path, kind: str) -> int:
     with path.open("rb") as stream:
-        lines = sum(1 for raw in stream if raw.strip())
+        lines = sum(1 for raw in stream if raw.removeprefix(BOM).strip())
     return max(lines - (1 if kind == "csv" else 0), 0)
 
 
@@ -78,27 +167,35 @@ def _init(root: Optional[str]) -> None:
     _WORKER["advisor"] = Advisor.from_root(Path(root) if root else None)
 
 
-def work(lines: list[Line], view: str, out: str, advisor=None) -> list[tuple[bool, str]]:
-    """(ok, output text) per line, in order."""
+def work(lines: list[Line], view: str, out: str, advisor=None) -> list[tuple[int, bool, str]]:
+    """(line number, ok, output text) per line, in order."""
     advisor = advisor or _WORKER["advisor"]
     results = []
     for line in lines:
-        if line.problem:
-            results.append((False, _failed(line.number, [line.problem], out)))
-            continue
         try:
-            situation = from_pairs(line.pairs) if line.pairs is not None else \
-                parse_situation(line.data, list(line.known))
-        except SituationError as err:
-            results.append((False, _failed(line.number, [f"{p}: {m}" for p, m in err.errors], out)))
-            continue
-        if out == "csv":
-            results.append((True, _summary(line.number, advisor.advise(situation))))
-        elif view == "compact":   # built directly, without the parts the compact view leaves out
-            results.append((True, f'{{"line":{line.number},"ok":true,"advice":{advisor.compact_json(situation)}}}'))
-        else:
-            results.append((True, f'{{"line":{line.number},"ok":true,"advice":{advisor.advise_json(situation)}}}'))
+            ok, text = _one(line, view, out, advisor)
+        except Exception as err:   # noqa: BLE001 - one line never ends the run: it is reported, with its number
+            ok, text = False, _failed(line.number, [f"kon niet verwerkt worden ({type(err).__name__})"], out)
+        results.append((line.number, ok, text))
     return results
+
+
+def _one(line: Line, view: str, out: str, advisor) -> tuple[bool, str]:
+    if line.problem:
+        return False, _failed(line.number, [line.problem], out)
+    try:
+        situation = from_pairs(line.pairs) if line.pairs is not None else \
+            parse_situation(line.data, list(line.known))
+    except SituationError as err:
+        problems = [f"{p}: {m}" for p, m in err.errors]
+        if err.more:
+            problems.append(f"en nog {err.more} {'fout' if err.more == 1 else 'fouten'}")
+        return False, _failed(line.number, problems, out)
+    if out == "csv":
+        return True, _summary(line.number, advisor.advise(situation))
+    if view == "compact":   # built directly, without the parts the compact view leaves out
+        return True, f'{{"line":{line.number},"ok":true,"advice":{advisor.compact_json(situation)}}}'
+    return True, f'{{"line":{line.number},"ok":true,"advice":{advisor.advise_json(situation)}}}'
 
 
 def _failed(number: int, problems: list[str], out: str) -> str:
@@ -117,9 +214,14 @@ def _summary(number: int, advice) -> str:
     return _csv_row(row)
 
 
+def neutral(value):
+    """A value safe in a spreadsheet cell: text that would start a formula gets a leading quote (OWASP)."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA) else value
+
+
 def _csv_row(row: dict) -> str:
     buffer = io.StringIO()
-    csv.DictWriter(buffer, SUMMARY, lineterminator="\n").writerow(row)
+    csv.DictWriter(buffer, SUMMARY, lineterminator="\n").writerow({k: neutral(v) for k, v in row.items()})
     return buffer.getvalue().rstrip("\n")
 
 

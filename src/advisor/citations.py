@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from . import conditions as cnd
 from .checking import matching_instruments, parse_rule
-from .rule_models import InstrumentRule
+from .rule_models import CaveatRule, ExcludeRule, FitRule, ScoreRule
 
 __all__ = ["section_of", "fixed_appendix_pages"]
 
@@ -32,7 +32,7 @@ def fixed_appendix_pages(kb) -> list:
     appendix_start = min(first for first, _ in sections.values())
     problems = []
     for rule in kb.rules:
-        if not isinstance(rule, InstrumentRule) or rule.is_general:
+        if not isinstance(rule, (ScoreRule, ExcludeRule, CaveatRule, FitRule)) or rule.is_general:
             continue
         page = rule.source.page
         if page is None or rule.source.instrument_field or page < appendix_start:

@@ -207,8 +207,9 @@ def batch(
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
     kb: Optional[Path] = KB,
 ) -> None:
-    """Advice for many situations at once, streamed in constant memory. A bad line is reported with
-    its line number and the rest still processed; exit 1 if any line failed."""
+    """Advice for many situations at once, streamed in constant memory. Every line is answered or
+    reported with its number, whatever it holds. Exit 0: every line good; 1: some lines bad; 3: the run
+    stopped early (output not writable, a worker died, interrupted), with the line it stopped after."""
     from multiprocessing import get_context
 
     from rich.progress import Progress
@@ -217,14 +218,15 @@ def batch(
     kind = "csv" if source.suffix.lower() == ".csv" else "jsonl"
     advisor = _advisor(kb)
     total = b.count_lines(source, kind)
-    failed = done = 0
+    failed = done = last = 0
+    stopped: Optional[str] = None
     target = output.open("w", encoding="utf-8") if output else sys.stdout
     pool = None
     try:
         if out_format is BatchOut.csv:
             target.write(",".join(b.SUMMARY) + "\n")
         chunks = b.chunked(b.read_lines(source, kind))
-        results: Iterable[list[tuple[bool, str]]]
+        results: Iterable[list[tuple[int, bool, str]]]
         if workers > 1:
             pool = get_context("spawn").Pool(workers, initializer=b._init, initargs=(str(kb) if kb else None,))
             results = pool.imap(_batch_work, ((chunk, view.value, out_format.value) for chunk in chunks))
@@ -233,19 +235,33 @@ def batch(
         with Progress(disable=not progress, transient=True, console=_stderr_console()) as bar:
             task = bar.add_task("advies", total=total or None)
             for result in results:
-                for ok, text in result:
+                for number, ok, text in result:
                     target.write(text + "\n")
                     failed += not ok
+                    last = number
                 done += len(result)
                 bar.update(task, completed=done)
+    except (Exception, KeyboardInterrupt) as err:   # noqa: BLE001 - said plainly, with where it stopped
+        stopped = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
     finally:
         if pool is not None:
-            pool.close()
+            pool.terminate() if stopped else pool.close()
             pool.join()
         if output:
-            target.close()
-    typer.echo(f"{done} situaties, {failed} met fouten" + (f"; geschreven naar {output}" if output else ""), err=True)
+            try:
+                target.close()
+            except OSError as err:
+                stopped = stopped or f"{type(err).__name__}: {err}"
+    counted = f"{done} regels gelezen: {done - failed} goed, {failed} met fouten"
+    where = f"; geschreven naar {output}" if output else ""
+    if stopped:
+        typer.echo(f"gestopt na regel {last} ({stopped}); {counted}{where}", err=True)
+        raise typer.Exit(STOPPED_EARLY)
+    typer.echo(counted + where, err=True)
     raise typer.Exit(1 if failed else 0)
+
+
+STOPPED_EARLY = 3   # distinct from 1 ("some lines were bad") and 2 (usage errors)
 
 
 def _batch_work(args):
@@ -329,11 +345,13 @@ def serve(**flags: Any) -> None:
     """Serve the questionnaire (/) and the JSON API (/api/v1) with uvicorn.
 
     Every setting comes from its flag or else from its ADVISOR_* variable (see each flag); a bad value
-    stops here with exit 2. The limits bound what slow or idle clients can hold open; slow headers and
-    slow uploads are best cut off by a reverse proxy in front (docs/deploying.md)."""
+    stops here with exit 2. The limits bound what slow or idle clients can hold open (advisor.serving:
+    header and body timeouts, a cap on idle connections, a header size limit); docs/deploying.md has the
+    figures."""
     import os
 
     import uvicorn
+    from .serving import PROTOCOL
     from .settings import PREFIX, SettingsError, as_environment, load_settings
     given = {name: tuple(value) if isinstance(value, list) else value for name, value in flags.items()
              if value is not None and value != []}
@@ -350,7 +368,8 @@ def serve(**flags: Any) -> None:
                 workers=settings.workers, limit_concurrency=settings.limit_concurrency,
                 timeout_keep_alive=settings.timeout_keep_alive, backlog=settings.backlog,
                 proxy_headers=settings.forwarded_allow_ips is not None,
-                forwarded_allow_ips=settings.forwarded_allow_ips, server_header=False)
+                forwarded_allow_ips=settings.forwarded_allow_ips, server_header=False,
+                http=PROTOCOL, h11_max_incomplete_event_size=settings.max_header_bytes)
 
 
 serve.__signature__ = inspect.Signature(serve_parameters())  # type: ignore[attr-defined]

@@ -133,7 +133,7 @@ def _threshold_rows(kb: KB, rule: DeriveRule, when) -> list[tuple[list, Any, str
     `undecided` fact says on what it depends).
     """
     derivation = rule.derive
-    rows = []
+    rows: list[tuple[cnd.Cond, Any, str, str]] = []
     periods = dict.fromkeys((row.valid_from, row.valid_to) for row in kb.legal.thresholds)
     types = list(dict.fromkeys(t for row in kb.legal.thresholds for t in row.contract_types))
     for valid_from, valid_to in periods:
@@ -183,11 +183,12 @@ def _outside_rows(outside, periods: list[tuple[dt.date, dt.date]], when) -> list
     periods = sorted(periods)
     first, last = periods[0][0], periods[-1][1]
     spans = f"de tabel loopt van {first} t/m {last}"
-    gaps = [(cnd.Leaf("reference_date", "lt", first, ()),), (cnd.Leaf("reference_date", "gt", last, ()),)]
+    gaps: list[tuple[cnd.Cond, ...]] = [(cnd.Leaf("reference_date", "lt", first, ()),),
+                                        (cnd.Leaf("reference_date", "gt", last, ()),)]
     gaps += [(cnd.Leaf("reference_date", "gt", end, ()), cnd.Leaf("reference_date", "lt", start, ()))
              for (_, end), (start, _) in zip(periods, periods[1:]) if (start - end).days > 1]
     value = cnd.Leaf(THRESHOLD_VALUE, "exists", True, ())
-    rows = []
+    rows: list[tuple[cnd.Cond, Any, str, str]] = []
     for gap in gaps:
         parts: tuple[cnd.Cond, ...] = (value, *gap) + ((when,) if when is not None else ())
         rows.append((cnd.All(parts), True, f"{outside.label} ({spans})", outside.fact))

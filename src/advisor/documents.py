@@ -19,8 +19,9 @@ from .wishes import AnswerWords
 
 DOCUMENT_TYPES = {"odt": "application/vnd.oasis.opendocument.text",
                   "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-# XML 1.0 cannot carry most control characters; they never belong in a document.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What XML 1.0 cannot carry (most C0 controls, lone surrogates, U+FFFE and U+FFFF), and DEL: none of it
+# belongs in a document, and python-docx refuses it (a 500 before this filter).
+CONTROL = re.compile("[^\t\n\r\u0020-\u007e\u0080-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass

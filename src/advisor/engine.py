@@ -7,7 +7,6 @@ import hashlib
 import itertools
 import json
 import threading
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
@@ -20,13 +19,14 @@ from .errors import KnowledgeBaseError
 from .explaining import Explainer
 from .knowledge import KnowledgeBase, load
 from .advice import Advice
+from .advice_cache import DEFAULT_CACHE_MB, ByteCache, object_cost, text_cost
 from .models import Situation
 from .rule_models import DeriveRule
 
 if TYPE_CHECKING:
     from .views import CompactAdvice
 
-DEFAULT_CACHE_SIZE = ADVICE_CACHE  # advices kept per Advisor for repeated situations (defaults.py)
+DEFAULT_CACHE_SIZE = ADVICE_CACHE  # advices kept at most per Advisor; for rich advices the memory budget binds first
 DERIVED_MARK = '{"t": "d"}'
 # A fact that matches no rule of a ruleset still leaves state behind in durable_rules' C engine:
 # kept, it fills the state cache (MemoryError); deleted, it corrupts the heap (segfault). These
@@ -135,14 +135,12 @@ def chunks(compiled: CompiledRuleset) -> list[list[str]]:
 
 
 class Advisor:
-    def __init__(self, kb: KnowledgeBase, cache_size: int = DEFAULT_CACHE_SIZE):
+    def __init__(self, kb: KnowledgeBase, cache_size: int = DEFAULT_CACHE_SIZE, cache_mb: float = DEFAULT_CACHE_MB):
         self.kb = kb
-        # An advice depends only on the KB (fixed per Advisor), the situation and the date, and
-        # is immutable: repeated situations (permalinks, re-rendered forms) are served from an
-        # LRU cache. cache_size=0 turns it off (the engine benchmark measures without it).
-        self._cached = lru_cache(maxsize=cache_size)(self._advise) if cache_size else self._advise
-        self._cached_json = lru_cache(maxsize=cache_size)(self._advise_json) if cache_size else self._advise_json
-        self._cached_compact = lru_cache(maxsize=cache_size)(self._compact) if cache_size else self._compact
+        # Repeated situations (permalinks, re-rendered forms) are served from a cache bounded by bytes
+        # (advice_cache.ByteCache): cache_mb of memory, and at most cache_size entries. Either 0 turns
+        # it off (the engine benchmark measures without it).
+        self.cache = ByteCache(int(cache_mb * 1024 * 1024), cache_size)
         self.compiled: CompiledRuleset = compile_rules(kb)
         self.explainer = Explainer(kb)
         problems = unfireable(kb, self.compiled)
@@ -172,14 +170,14 @@ class Advisor:
         return cls(load(root))
 
     @classmethod
-    def default(cls, cache_size: int = DEFAULT_CACHE_SIZE) -> "Advisor":
+    def default(cls, cache_size: int = DEFAULT_CACHE_SIZE, cache_mb: float = DEFAULT_CACHE_MB) -> "Advisor":
         """An Advisor on the shipped KB (or `$ADVISOR_KB`): the entry point for embedders.
 
         Loading and compiling the KB takes a moment and registers rulesets with durable_rules that
         are never freed, so build one and keep it; `advise` is thread-safe and caches repeated
         situations. Raises KnowledgeBaseError (every problem at once) when the KB is invalid.
         """
-        return cls(load(None), cache_size=cache_size)
+        return cls(load(None), cache_size=cache_size, cache_mb=cache_mb)
 
     def _drain(self, handle: int, sid: str, state_handle: int, derived: list[dict]) -> list[tuple[Effect, Optional[dict]]]:
         """Run every queued action of one state; derive rules assert facts, which may queue more."""
@@ -245,27 +243,42 @@ class Advisor:
 
         Thread-safe; repeated situations come from a cache. Read a situation from JSON data or text with
         `advisor.read_situation` (the API's rules) or build a `Situation` directly."""
-        return self._cached(situation, situation.reference_date or dt.date.today())
+        if not self.cache.enabled:
+            return self._advise(situation, situation.reference_date or dt.date.today())
+        return self._full(situation)[0]
 
     def advise_json(self, situation: Situation) -> str:
-        """The advice serialised as JSON (the body of POST /api/v1/advice); cached like `advise`, since
+        """The advice serialised as JSON (the body of POST /api/v1/advice); cached with the advice, since
         serialising costs as much as advising."""
-        return self._cached_json(situation, situation.reference_date or dt.date.today())
+        return self._full(situation)[1]
 
-    def _advise_json(self, situation: Situation, reference_date: dt.date) -> str:
-        return self._cached(situation, reference_date).model_dump_json()
+    def _full(self, situation: Situation) -> tuple[Advice, str]:
+        """The advice and its JSON, cached together: the JSON's length is what the entry is charged by."""
+        day = situation.reference_date or dt.date.today()
+
+        def build() -> tuple[Advice, str]:
+            advice = self._advise(situation, day)
+            return advice, advice.model_dump_json()
+
+        return self.cache.get(("full", situation, day), build,
+                              lambda made: text_cost(made[1]) + object_cost(len(made[1])))
 
     def compact(self, situation: Situation) -> "CompactAdvice":
         """The compact view of the advice (views.CompactAdvice: ranking, reasons and caveats, without trace,
         fit, next steps and why-not), built without what it leaves out."""
         from .views import CompactAdvice
-        return CompactAdvice.model_validate(self._cached_compact(situation, situation.reference_date or dt.date.today()))
+        return CompactAdvice.model_validate(self._compact_cached(situation))
 
     def compact_json(self, situation: Situation) -> str:
         """The compact view as JSON (the body of POST /api/v1/advice/compact); empty `articles` and missing
         pages are left out."""
         from .views import dump_compact
-        return dump_compact(self._cached_compact(situation, situation.reference_date or dt.date.today()))
+        return dump_compact(self._compact_cached(situation))
+
+    def _compact_cached(self, situation: Situation) -> dict:
+        day = situation.reference_date or dt.date.today()
+        return self.cache.get(("compact", situation, day), lambda: self._compact(situation, day),
+                              lambda made: object_cost(len(json.dumps(made, default=str))))
 
     def _compact(self, situation: Situation, reference_date: dt.date) -> dict:
         from .views import compact

@@ -141,15 +141,16 @@ class Explainer:
         no trace, no fit or why-not for instruments that are not recommended, no next steps."""
         kb = self.kb
         derived_values = {fact["name"]: fact["value"] for _, fact in fired if fact is not None}
-        first_derivation = {}   # a fact two rules derive (onderhands_uitgesloten) is stated once
+        # a fact two rules derive (onderhands_uitgesloten) is stated once, with the first rule that did
+        first_derivation: dict[str, tuple[Effect, DeriveRule, dict]] = {}
         for effect, fact in fired:
             if fact is not None and isinstance(effect.rule, DeriveRule):
-                first_derivation.setdefault(fact["name"], (effect, fact))
+                first_derivation.setdefault(fact["name"], (effect, effect.rule, fact))
         derived = tuple(
             DerivedFact(
-                name=fact["name"], value=fact["value"], rule=effect.rule.id,
-                label=effect.derived_label or _fill(effect.rule.derive.label, None, situation, derived_values))
-            for effect, fact in first_derivation.values())
+                name=fact["name"], value=fact["value"], rule=rule.id,
+                label=effect.derived_label or _fill(rule.derive.label, None, situation, derived_values))
+            for effect, rule, fact in first_derivation.values())
         trace = tuple(self._firing(order, effect) for order, (effect, _) in enumerate(fired, start=1)) if full else ()
 
         scores = dict.fromkeys(self.order, 0)

@@ -88,7 +88,10 @@ def problem_response(request_path: str, problem: ApiProblem) -> Response:
         body["errors"] = [{"name": name, "reason": reason} for name, reason in problem.errors]
     if problem.more_errors:
         body["more_errors"] = problem.more_errors
-    headers = {"API-Version": API_VERSION, **problem.headers}
+    # set here, not only by ApiHeaders: a 500 is sent by starlette's outermost middleware, around it;
+    # and an error (which may echo the user's input) is never worth storing
+    headers = {"API-Version": API_VERSION, "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store",
+               **problem.headers}
     return Response(json.dumps(body, ensure_ascii=False), status_code=problem.status,
                     media_type=PROBLEM_JSON, headers=headers)
 

@@ -22,7 +22,7 @@ from typing import Literal, Optional
 from collections.abc import Callable, Iterable
 
 from .defaults import RELOAD_QUIET
-from .engine import DEFAULT_CACHE_SIZE, Advisor
+from .engine import DEFAULT_CACHE_MB, DEFAULT_CACHE_SIZE, Advisor
 from .errors import KnowledgeBaseError
 from .knowledge import default_root, load
 from .loading import Problem
@@ -37,14 +37,16 @@ GUARDED = ("rules", "instruments")   # counts that may not drop on a reload
 
 class Service:
     def __init__(self, root: Optional[Path] = None, advisor: Optional[Advisor] = None,
-                 cache_size: int = DEFAULT_CACHE_SIZE, quiet: float = DEFAULT_QUIET):
+                 cache_size: int = DEFAULT_CACHE_SIZE, quiet: float = DEFAULT_QUIET,
+                 cache_mb: float = DEFAULT_CACHE_MB):
         self.root = Path(root) if root else default_root()
-        self.cache_size = cache_size
+        self.cache_size, self.cache_mb = cache_size, cache_mb
         self.quiet = quiet
-        self.advisor = advisor or Advisor(load(self.root), cache_size)
+        self.advisor = advisor or Advisor(load(self.root), cache_size, cache_mb)
         self.errors: list[str] = []      # why the last reload failed
         self.warnings: list[str] = []    # why the last reload, though valid, was not served
         self.watching = False
+        self.watch_error = ""            # why the watcher last failed, until a reload succeeds
         self._stop = threading.Event()
         self._thread: Optional[threading.Thread] = None
         self._lock = threading.Lock()    # one reload at a time (watcher and a manual reload)
@@ -58,6 +60,8 @@ class Service:
     def notes(self) -> list[str]:
         """The warnings, plus one if the watcher should run but does not."""
         notes = list(self.warnings)
+        if self.watch_error:
+            notes.append(self.watch_error)
         if self.watching and not self.watcher_alive and not self._stop.is_set():
             notes.append("the KB watcher has stopped: edits are not picked up until the server restarts")
         return notes
@@ -73,7 +77,7 @@ class Service:
         with self._lock:
             serving = self.advisor.kb
             try:
-                advisor = Advisor(load(self.root), self.cache_size)
+                advisor = Advisor(load(self.root), self.cache_size, self.cache_mb)
             except KnowledgeBaseError as err:
                 self.errors, self.warnings = [str(self._shown(p)) for p in err.problems], []
                 log.error("KB reload failed, still serving %s:\n%s", serving.version, "\n".join(self.errors))
@@ -101,9 +105,9 @@ class Service:
         path = Path(name)
         if not path.is_absolute():
             path = Path.cwd() / path
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except (ValueError, OSError):
+        try:   # the file itself is not resolved: it may be a symlink loop (RuntimeError before Python 3.13)
+            return (path.parent.resolve() / path.name).relative_to(self.root.resolve()).as_posix()
+        except (ValueError, OSError, RuntimeError):
             return path.name
 
     def _shown(self, problem: Problem) -> Problem:
@@ -134,9 +138,12 @@ class Service:
                         if self._stop.is_set():
                             break
                         self.reload()
+                        self.watch_error = ""
                         delay = RESTART_DELAY
-                except Exception:  # noqa: BLE001 - the watcher must outlive any error
+                except Exception as err:  # noqa: BLE001 - the watcher must outlive any error
                     log.exception("KB watcher failed; restarting it in %g s", delay)
+                    self.watch_error = (f"the KB watcher failed ({type(err).__name__}) and is restarting: "
+                                        "edits may not be picked up; see the server log")
                 self._stop.wait(delay)
                 delay = min(delay * 2, MAX_RESTART_DELAY) if delay else 0
 

@@ -20,11 +20,15 @@ from urllib.parse import urlsplit
 from pydantic import DirectoryPath, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from .defaults import ADVICE_CACHE, RELOAD_QUIET
+from .defaults import ADVICE_CACHE, ADVICE_CACHE_MB, RELOAD_QUIET
 
 PREFIX = "ADVISOR_"
 BATCH_CONCURRENCY = 2      # batches worked on at once per process
 BATCH_WAIT = 1.0           # seconds a further batch waits for a free slot before a 503
+HEADER_TIMEOUT = 10.0      # seconds from connect (or the last response) to complete request headers
+BODY_TIMEOUT = 30.0        # seconds from the headers to the end of the body (1 MiB at ~35 KiB/s)
+MAX_IDLE = 32              # idle connections per worker before the oldest are closed
+MAX_HEADER_BYTES = 16 * 1024   # request line and headers (h11's max incomplete event; as nginx.conf)
 
 
 def check_base_url(base_url: str) -> str:
@@ -51,7 +55,9 @@ class Settings(BaseSettings):
         default=(), description="comma-separated origins allowed to call the API from a browser")
     watch: bool = Field(default=False, description="reload the KB when a file changes")
     reload_quiet: float = Field(default=RELOAD_QUIET, ge=0, description="seconds without changes before a reload")
-    advice_cache: int = Field(default=ADVICE_CACHE, ge=0, description="advices kept for repeated situations; 0: off")
+    advice_cache: int = Field(default=ADVICE_CACHE, ge=0, description="advices kept at most; 0: off")
+    advice_cache_mb: float = Field(default=ADVICE_CACHE_MB, ge=0,
+                                   description="MiB of memory for repeated advices per worker; 0: off")
     base_url: str = Field(default="", description="public address for permalinks; default: relative links")
     contact: str = Field(default="", description="e-mail address or URL for feedback, on /toegankelijkheid")
     batch_concurrency: int = Field(default=BATCH_CONCURRENCY, ge=1, description="batches at once per process")
@@ -65,6 +71,11 @@ class Settings(BaseSettings):
     backlog: int = Field(default=256, ge=16, description="connections waiting to be accepted")
     forwarded_allow_ips: Optional[str] = Field(
         default=None, description="trust X-Forwarded-* from these proxy IPs (comma list), behind a reverse proxy")
+    # advisor serve's protocol (serving.GuardedH11Protocol): what idle and slow clients may hold
+    header_timeout: float = Field(default=HEADER_TIMEOUT, gt=0, description="seconds to send request line and headers")
+    body_timeout: float = Field(default=BODY_TIMEOUT, gt=0, description="seconds to send a request body")
+    max_idle: int = Field(default=MAX_IDLE, ge=1, description="idle connections per worker; the oldest are closed")
+    max_header_bytes: int = Field(default=MAX_HEADER_BYTES, ge=1024, description="request line and headers, bytes")
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -82,7 +93,8 @@ class Settings(BaseSettings):
 MESSAGES = {"int_parsing": "expected a whole number", "float_parsing": "expected a number",
             "bool_parsing": "expected 1 or 0 (true/false, yes/no, on/off)",
             "greater_than_equal": "must be at least {ge}", "less_than_equal": "must be at most {le}",
-            "path_not_directory": "expected an existing folder", "string_too_short": "must not be empty"}
+            "path_not_directory": "expected an existing folder", "string_too_short": "must not be empty",
+            "greater_than": "must be more than {gt}"}
 
 
 def settings_error(err: ValidationError, flags: Iterable[str] = ()) -> str:

@@ -140,6 +140,12 @@ def parse_situation(data: Any, known: Optional[list[tuple[str, str]]] = None) ->
     return situation
 
 
+def read_int(text: str) -> int | float:
+    """A JSON integer; one beyond a float's range reads as infinity, which every route refuses as "moet
+    een getal zijn" (int() itself stops at 4,300 digits, and math.isfinite overflows on such an int)."""
+    return int(text) if len(text) <= 300 else float(text)
+
+
 class _Twice(dict):
     """A JSON object in which some key was given more than once."""
     twice: list[str]
@@ -187,7 +193,7 @@ def load_json(text: str | bytes) -> tuple[Any, list[tuple[str, str]]]:
         twice = twice or isinstance(made, _Twice)
         return made
 
-    data = json.loads(text, object_pairs_hook=hook)
+    data = json.loads(text, object_pairs_hook=hook, parse_int=read_int)
     return data, (duplicates(data) if twice else [])
 
 

@@ -34,10 +34,13 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
            "Referrer-Policy": "same-origin"}
+# Pages and exports that carry the user's answers: no browser or proxy cache keeps them
+ANSWERS = {**HEADERS, "Cache-Control": "no-store"}
 
 
 LINE_BREAKS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]+")   # control characters but tab
-MD_SYNTAX = re.compile(r"([\\`*_\[\](){}#+\-!|~])")
+MD_SYNTAX = re.compile(r"([\\`*_\[\](){}#+\-!|~:@])")   # ':' and '@': GFM autolinks http://, mailto:, a@b
+WWW = re.compile(r"(?i)(www)\.")                            # and bare www. addresses
 
 
 class MarkdownSafe(str):
@@ -50,16 +53,17 @@ def _md_plain(text: str) -> str:
 
 
 def md_escape(text: Any) -> str:
-    """User text as literal Markdown: it cannot form a link, image, heading, emphasis, code, list, table
-    cell, strike-through or line break (CommonMark backslash escapes; `<` and `>` as entities)."""
-    return MD_SYNTAX.sub(r"\\\1", _md_plain(str(text)))
+    """User text as literal Markdown: it cannot form a link (bare URLs included: GitHub autolinks
+    `http://…`, `www.…` and e-mail addresses), image, heading, emphasis, code, list, table cell,
+    strike-through or line break (CommonMark backslash escapes; `<` and `>` as entities)."""
+    return WWW.sub(r"\1\\.", MD_SYNTAX.sub(r"\\\1", _md_plain(str(text))))
 
 
 def md_strict(user_texts: Iterable[Optional[str]]) -> bool:
     """Whether a Markdown export must escape every value: when a free user text (the municipality, which
     the advice quotes in its texts and answers) holds anything Markdown could read as syntax. Otherwise
     the KB's own texts stay as readable as they are written (escaping never changes how they render)."""
-    return any(text and MD_SYNTAX.search(_md_plain(text)) for text in user_texts)
+    return any(text and (MD_SYNTAX.search(_md_plain(text)) or WWW.search(text)) for text in user_texts)
 
 
 @pass_context
@@ -123,10 +127,11 @@ def web_router(service, *, base_url: str = "", contact: str = "") -> APIRouter:
                 "kind_titles": view.KIND_TITLES, "fit_marks": FIT_MARKS,
                 "fit_rows": view.fit_rows, "kb_errors": _kb_notes(service)}
 
-    def page(request: Request, template: str, code: int = 200, kb=None, **values: Any) -> HTMLResponse:
+    def page(request: Request, template: str, code: int = 200, kb=None, answers: bool = False,
+             **values: Any) -> HTMLResponse:
         # one request, one KB: a handler that used an advisor passes its kb, so a reload cannot split them
         body = html.get_template(template).render(**context(request, kb or service.advisor.kb), **values)
-        return HTMLResponse(body, status_code=code, headers=HEADERS)
+        return HTMLResponse(body, status_code=code, headers=ANSWERS if answers else HEADERS)
 
     def form(request: Request, status: int = 200, errors: Optional[SituationError] = None) -> HTMLResponse:
         kb = service.advisor.kb
@@ -135,7 +140,7 @@ def web_router(service, *, base_url: str = "", contact: str = "") -> APIRouter:
         if errors is not None and errors.more:
             other_errors.append(f"en nog {errors.more} {'fout' if errors.more == 1 else 'fouten'} "
                                 f"(alleen de eerste {len(errors.errors)} staan hier)")
-        return page(request, "vragenlijst.html", status, kb=kb,
+        return page(request, "vragenlijst.html", status, kb=kb, answers=True,
                     values=view.form_values(request.query_params.multi_items()),
                     field_errors=field_errors, other_errors=other_errors,
                     show_if={f: view.condition_json(q.show_if) for f, q in questions.items()})
@@ -157,7 +162,7 @@ def web_router(service, *, base_url: str = "", contact: str = "") -> APIRouter:
         advice = advisor.advise(situation)
         labels = view.Labels(advisor.kb)
         given, still_open = view.answers(situation, labels, advisor.kb.questionnaire.questions)
-        return page(request, "advies.html", kb=advisor.kb, advice=advice, given=given, still_open=still_open,
+        return page(request, "advies.html", kb=advisor.kb, answers=True, advice=advice, given=given, still_open=still_open,
                     permalink=urlencode(to_pairs(situation)), derived={f.name: f for f in advice.derived})
 
     @router.get("/advies.json")
@@ -167,7 +172,7 @@ def web_router(service, *, base_url: str = "", contact: str = "") -> APIRouter:
         except SituationError as err:
             from .problems import invalid_input, problem_response  # the API's error envelope
             return problem_response(request.url.path, invalid_input(err.errors, more=err.more))
-        return JSONResponse(service.advisor.advise(situation).model_dump(mode="json"))
+        return JSONResponse(service.advisor.advise(situation).model_dump(mode="json"), headers=ANSWERS)
 
     @router.get("/advies.md")
     def advice_markdown(request: Request):
@@ -177,7 +182,7 @@ def web_router(service, *, base_url: str = "", contact: str = "") -> APIRouter:
             text = "# Ongeldige antwoorden\n\n" + "".join(f"- {md_escape(p)}: {md_escape(m)}\n" for p, m in err.errors)
             if err.more:
                 text += f"- en nog {err.more} {'fout' if err.more == 1 else 'fouten'}\n"
-            return Response(text, status_code=400, media_type="text/markdown; charset=utf-8")
+            return Response(text, status_code=400, media_type="text/markdown; charset=utf-8", headers=ANSWERS)
         advisor = service.advisor
         advice = advisor.advise(situation)
         labels = view.Labels(advisor.kb)
@@ -187,7 +192,7 @@ def web_router(service, *, base_url: str = "", contact: str = "") -> APIRouter:
             md_strict=md_strict([getattr(situation, name) for name in FREE_TEXT]),
             source=lambda src: source_text(advisor.kb, src), fit_summary=fit_summary)
         return Response(body, media_type="text/markdown; charset=utf-8",
-                        headers={"Content-Disposition": 'inline; filename="advies.md"'})
+                        headers={"Content-Disposition": 'inline; filename="advies.md"', **ANSWERS})
 
     @router.get("/advies.odt")
     def advice_odt(request: Request):
@@ -209,7 +214,7 @@ def web_router(service, *, base_url: str = "", contact: str = "") -> APIRouter:
         made = advice_document(advisor.advise(situation), advisor.kb, permalink)
         body = to_odt(made) if kind == "odt" else to_docx(made)
         return Response(body, media_type=DOCUMENT_TYPES[kind],
-                        headers={"Content-Disposition": f'attachment; filename="advies.{kind}"', **HEADERS})
+                        headers={"Content-Disposition": f'attachment; filename="advies.{kind}"', **ANSWERS})
 
     @router.get("/instrumenten", response_class=HTMLResponse)
     def instruments(request: Request):
