@@ -34,7 +34,7 @@ def test_a_rule_serving_a_goal_with_an_instrument_the_matrix_does_not_name_is_an
     (root / "knowledge" / "goal_matrix.yaml").write_text("\n".join(text) + "\n", encoding="utf-8")
     result = runner.invoke(app, ["check", "--no-scenarios", "--kb", str(root)])
     assert result.exit_code == 1
-    assert "error: rule 'waarde-in-euro' serves goal 'waarde_in_euro' with mkba, which knowledge/goal_matrix.yaml " \
+    assert "error: rule 'waarde-in-euro-mkba' serves goal 'waarde_in_euro' with mkba, which knowledge/goal_matrix.yaml " \
            "does not name for it" in result.output
     errors = [line for line in result.output.splitlines() if ": error: " in line]
     assert errors and all("rules/goals.yaml:" in line and "with mkba," in line for line in errors)

@@ -42,6 +42,7 @@ from .advice import Advice
 from .articles import ArticleUse, article_use, article_uses
 from .models import Situation
 from .openapi import body_schema
+from .errors import MAX_ERRORS
 from .problems import ApiProblem, invalid_input, pydantic_errors
 from .schemas import (
     MAX_BATCH, ArticleList, ArticleOut, BatchAdvice, BatchEnvelope, BatchRequest, CompactBatchAdvice, Health, InstrumentList, InstrumentOut, Pong,
@@ -335,17 +336,18 @@ def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
         if envelope:
             raise invalid_input(envelope)
         advisor = service.advisor  # one KB for the whole batch, even if a reload happens meanwhile
-        parts, failed = [], 0
+        parts, failed, described = [], 0, 0
         for index, item in enumerate(checked.situations):
             where = f"situations.{index}"
             situation: Optional[Situation] = None
             if isinstance(item, dict):   # checked on its own, at a cost bounded by what is reported
                 known = [(path, message) for path, message in twice if path.startswith(where + ".")]
-                situation, errors, more = validate_item(item, where + ".", known)
+                situation, errors, more = validate_item(item, where + ".", known, MAX_ERRORS - described)
             else:
                 errors, more = [(where, "moet een object met de velden van een situatie zijn")], 0
             if situation is None:
                 failed += 1
+                described += len(errors)
                 count = len(errors) + more
                 found = invalid_input(errors, f"Situatie {index} bevat {count} {'fout' if count == 1 else 'fouten'}; "
                                               "zie 'errors'.", more=more)

@@ -34,6 +34,8 @@ PROPERTIES = {
     "serves": "De opgegeven doelen die dit instrument dient.",
     "supersedes": "Ids van regels die deze regel opzij zet waar hij vuurt (de specifieke regel wint).",
     "off_topic": "Buiten het thema van de gebruiker: heft het dienen van een doel op.",
+    "ranks_last": "Een harde grens van de gebruiker (geen budget): de instrumenten waarop de regel vuurt, komen "
+                  "na alle andere, met de reden erbij.",
     "general": "Een algemene kanttekening: geldt voor het advies als geheel.",
     "review": "Beoordeling door een juridisch adviseur; ontbreekt als de regel niet beoordeeld is.",
     "by": "Wie de regel beoordeelde.",
@@ -69,6 +71,7 @@ PROPERTIES = {
     "fact": "Naam van het afgeleide feit.",
     "from_table": "De tabel (in legal.yaml) waaruit de waarde wordt gelezen.",
     "undecided": "Het feit dat wordt vastgesteld als de antwoorden de waarde in het midden laten.",
+    "outside": "Het feit dat wordt vastgesteld als de peildatum in geen periode van de tabel valt.",
     "derive": "Wat de regel afleidt.",
     "order": "Volgnummer van het vuren.",
     "advices": "De adviezen, in de volgorde van de situaties.",
@@ -179,6 +182,8 @@ BY_SCHEMA = {
     "Limits.note": "Toelichting op de beperkingen.",
     "CostPair.opdrachtgever": "Kosten voor de opdrachtgever: X, € … €€€€, onbekend of n.v.t.",
     "CostPair.opdrachtnemer": "Kosten voor de opdrachtnemer: X, € … €€€€, onbekend of n.v.t.",
+    "CostPair.paid_by": "Waar de bijlage de kosten bij een andere partij legt dan Tabel 1: die partij.",
+    "CostPair.note": "Toelichting op de kosten: waar Tabel 1 en de bijlage verschillen, en welke lezing de kennisbank volgt.",
     "EffortPair.opdrachtgever": "Inspanning van de opdrachtgever.",
     "EffortPair.opdrachtnemer": "Inspanning van de opdrachtnemer.",
 }

@@ -99,16 +99,17 @@ def situation_part(item: Any, prefix: str, counting: bool = False) -> tuple[Any,
 class Collected:
     """Problems in the order found: the first MAX_ERRORS described, the rest counted."""
 
-    def __init__(self, known: list[Problem]):
-        self.problems = known[:MAX_ERRORS]
-        self.more = max(0, len(known) - MAX_ERRORS)
+    def __init__(self, known: list[Problem], room: int = MAX_ERRORS):
+        self.room = max(room, 0)   # how many may be described; a batch shares MAX_ERRORS among its items
+        self.problems = known[:self.room]
+        self.more = max(0, len(known) - self.room)
 
     @property
     def full(self) -> bool:
-        return len(self.problems) >= MAX_ERRORS
+        return len(self.problems) >= self.room
 
     def add(self, problems: list[Problem], uncounted: int = 0) -> None:
-        room = MAX_ERRORS - len(self.problems)
+        room = self.room - len(self.problems)
         self.problems += problems[:max(room, 0)]
         self.more += max(0, len(problems) - max(room, 0)) + uncounted
 
@@ -143,11 +144,13 @@ def validate_situation(body: bytes, root: str = "situation") -> Situation:
     raise invalid_input(collected.problems, more=collected.more)
 
 
-def validate_item(item: Any, prefix: str, known: list[Problem]) -> tuple[Optional[Situation], list[Problem], int]:
+def validate_item(item: Any, prefix: str, known: list[Problem],
+                  room: int = MAX_ERRORS) -> tuple[Optional[Situation], list[Problem], int]:
     """One situation of a batch, on its own (a bad one does not sink the others): the Situation, or its
-    problems with paths under `prefix` (the first MAX_ERRORS; the count of the rest). `known`: problems
-    found while reading it, such as a key given twice."""
-    collected = Collected(known + free_text_problems(item, prefix))
+    problems with paths under `prefix` (at most `room` described, the rest counted: the items of a
+    batch share MAX_ERRORS, so a batch costs what its reported problems cost). `known`: problems found
+    while reading it, such as a key given twice."""
+    collected = Collected(known + free_text_problems(item, prefix), room)
     situation = _situation(item, prefix, prefix.rstrip("."), collected)
     if situation is not None and not collected.problems and not collected.more:
         return situation, [], 0
