@@ -347,7 +347,7 @@ def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
                 errors, more = [(where, "moet een object met de velden van een situatie zijn")], 0
             if situation is None:
                 failed += 1
-                described += len(errors)
+                described += len(errors) if described < MAX_ERRORS else 0
                 count = len(errors) + more
                 found = invalid_input(errors, f"Situatie {index} bevat {count} {'fout' if count == 1 else 'fouten'}; "
                                               "zie 'errors'.", more=more)
@@ -370,7 +370,9 @@ def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
     batch_body = body_schema(BatchRequest, {"twee_situaties": {"situations": [EXAMPLE_SITUATION, EXAMPLE_TENDER]}})
     batch_rule = (f"Body hoogstens {batch_limit // 1024} KiB (anders 413), hoogstens {MAX_BATCH} situaties (anders "
                   "400). Elke situatie wordt op zich gelezen: het antwoord (200) geeft per situatie, met haar "
-                  "`index`, een `advice` of een `problem` (status 400, paden als `situations.3.phase`), en in "
+                  "`index`, een `advice` of een `problem` (status 400, paden als `situations.3.phase`; de eerste "
+                  f"{MAX_ERRORS} fouten van de batch worden beschreven, van elke latere slechte situatie de eerste, "
+                  "de rest geteld in `more_errors`), en in "
                   "`failed` hoeveel er niet te lezen waren; zo werkt ook `advisor batch`. Alleen een body die als "
                   f"geheel niet klopt (geen JSON, geen lijst `situations`, te veel situaties) is een 400. Hoogstens "
                   f"{gate.limit} batches tegelijk per proces; wie langer dan {gate.wait:g} s op een plek wacht, "

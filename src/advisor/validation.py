@@ -147,11 +147,19 @@ def validate_situation(body: bytes, root: str = "situation") -> Situation:
 def validate_item(item: Any, prefix: str, known: list[Problem],
                   room: int = MAX_ERRORS) -> tuple[Optional[Situation], list[Problem], int]:
     """One situation of a batch, on its own (a bad one does not sink the others): the Situation, or its
-    problems with paths under `prefix` (at most `room` described, the rest counted: the items of a
-    batch share MAX_ERRORS, so a batch costs what its reported problems cost). `known`: problems found
-    while reading it, such as a key given twice."""
-    collected = Collected(known + free_text_problems(item, prefix), room)
+    problems with paths under `prefix` and how many more there are. The items of a batch share
+    MAX_ERRORS described problems (`room` is what is left of them): once they are spent, a bad situation's
+    problems are only counted, without pydantic building them, and its first is named from what Python
+    sees (a key given twice, an unknown key), so every problem says something and a batch costs what its
+    reported problems cost. `known`: problems found while reading it, such as a key given twice."""
+    spent = room <= 0
+    collected = Collected(known + free_text_problems(item, prefix), 0 if spent else room)
     situation = _situation(item, prefix, prefix.rstrip("."), collected)
     if situation is not None and not collected.problems and not collected.more:
         return situation, [], 0
-    return None, collected.problems, collected.more
+    if not spent:
+        return None, collected.problems, collected.more
+    first = known[:1] or [(f"{prefix}{key}", "onbekend veld") for key in (item if isinstance(item, dict) else ())
+                          if key not in FIELDS][:1]
+    first = first or [(prefix.rstrip("."), f"bevat {collected.more} fouten; stuur deze situatie los voor de beschrijving")]
+    return None, first, max(collected.more - 1, 0)
