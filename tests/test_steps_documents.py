@@ -24,6 +24,8 @@ ROWS = ["responsible", "deliverables.inschrijvers", "deliverables.opdrachtnemers
         "evidence", "registration", "indicators"]
 TENDER = {"phase": "aanbesteding", "goals": ["inschrijvers_vergelijken"], "procedure": "europees",
           "contract_type": "diensten", "contract_value_eur": 300000, "reference_date": "2026-03-01"}
+# below the threshold and onderhands: the instruments the report names for comparing apply, with steps
+ONDERHANDS = dict(TENDER, procedure="meervoudig_onderhands", contract_value_eur=100000)
 
 
 def row(instrument, path):
@@ -89,7 +91,7 @@ def test_execution_phase_steps_say_what_the_contractor_delivers_and_how_to_monit
     assert list(steps) == ["aanleveren", "monitoren", "bewijs", "vastleggen"]
     assert steps["monitoren"].text == instrument.practice.contract_monitoring.text
     assert steps["aanleveren"].text.startswith(instrument.practice.deliverables.opdrachtnemers.text)
-    assert {c.rule for c in steps["monitoren"].caveats} == {"monitor-waarderingsmethode", "sancties-consequent"}
+    assert {c.rule for c in steps["monitoren"].caveats} == {"monitor-waarderingsmethode", "sancties-consequent-uitvoering"}
     assert all(not r.next_steps for r in advice.recommendations[3:])
 
 
@@ -109,7 +111,7 @@ def odt_text(data: bytes) -> tuple[list[str], str]:
 @pytest.mark.parametrize("kind, read", [("docx", docx_text), ("odt", odt_text)])
 def test_documents_hold_the_advice_and_show_user_text_literally(client, service, kind, read):
     nasty = "<script>alert(1)</script> [Klik](https://evil.example) **vet**"
-    query = urlencode(dict(TENDER, goals="inschrijvers_vergelijken", municipality=nasty))
+    query = urlencode(dict(ONDERHANDS, goals="inschrijvers_vergelijken", municipality=nasty))
     response = client.get(f"/advies.{kind}?{query}")
     assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
     assert response.headers["content-type"].startswith({"docx": "application/vnd.openxmlformats", "odt":
@@ -118,12 +120,12 @@ def test_documents_hold_the_advice_and_show_user_text_literally(client, service,
     headings, body = read(response.content)
     for heading in ("Uw antwoorden", "Aanbevolen instrumenten", "Aan de slag", "Waarom niet?", "Bronnen", "Let op"):
         assert heading in headings, heading
-    advice = service.advisor.advise(Situation(**dict(TENDER, municipality=nasty)))
+    advice = service.advisor.advise(Situation(**dict(ONDERHANDS, municipality=nasty)))
     top = advice.recommendations[0]
     assert any(h.startswith(f"1. {top.name}") for h in headings)
     assert top.caveats[0].text in body
     assert nasty in body                       # as typed: no markup interpreted, nothing dropped
-    assert f"/advies?{urlencode(dict(TENDER, goals='inschrijvers_vergelijken', municipality=nasty))}"[:40] in body
+    assert f"/advies?{urlencode(dict(ONDERHANDS, goals='inschrijvers_vergelijken', municipality=nasty))}"[:40] in body
     assert advice.kb_version in body and "art. 2.115 Aanbestedingswet 2012" in body
 
 
@@ -133,7 +135,7 @@ def test_document_with_invalid_answers_is_a_problem(client):
 
 
 def test_advice_page_links_the_documents(client):
-    page = client.get("/advies?" + urlencode(dict(TENDER, goals="inschrijvers_vergelijken"))).text
+    page = client.get("/advies?" + urlencode(dict(ONDERHANDS, goals="inschrijvers_vergelijken"))).text
     assert 'href="/advies.odt?' in page and 'href="/advies.docx?' in page and "Aan de slag" in page
 
 

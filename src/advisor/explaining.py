@@ -19,8 +19,9 @@ from .rule_models import CaveatRule, DeriveRule, FitRule, InstrumentRule, ScoreR
 from .steps import StepMaker
 from .wishes import AnswerWords, shortfall_caveats
 
-TIE_BREAK = ("Gelijke scores: eerst het instrument met meer redenen vóór, daarna de volgorde van "
-             "Tabel 1 in het rapport.")
+TIE_BREAK = ("Volgorde: eerst per opgegeven doel het best passende instrument, dan de andere naar score; wat "
+             "de opdrachtgever geld kost terwijl u geen budget heeft, komt na wat gratis is. Gelijke scores: "
+             "eerst het instrument met meer redenen vóór, daarna de volgorde van Tabel 1 in het rapport.")
 NO_MATCH = ("Geen van uw antwoorden wijst op dit instrument: het past niet bij de gekozen doelen, "
             "thema's of meetniveaus.")
 NO_GOAL = ("Dient geen van de doelen die u noemt ({goals}); een instrument wordt dan niet aanbevolen op "
@@ -212,7 +213,11 @@ class Explainer:
         eligible = [i for i in self.order if not exclusions[i] and scores[i] > 0 and (serves[i] or not goals)]
         weak = self._too_weak(eligible, scores)
         candidates = [i for i in eligible if i not in weak]
-        candidates.sort(key=lambda i: (i in last, -scores[i], -len(in_favour(i)), self.order[i]))
+        # Each stated goal's best instrument comes before the rest (DESIGN 3a: every goal named gets its
+        # answer up front), hard constraints (ranks_last) still last; within a tier, by score.
+        leaders = {max((i for i in candidates if g in serves[i]), default=None,
+                       key=lambda i: (i not in last, scores[i], len(in_favour(i)), -self.order[i])) for g in goals}
+        candidates.sort(key=lambda i: (i in last, i not in leaders, -scores[i], -len(in_favour(i)), self.order[i]))
         ranked: list[Recommendation] = []
         for rank, i in enumerate(candidates, start=1):
             fit = fit_of(i)
@@ -242,7 +247,7 @@ class Explainer:
         return Advice(
             kb_version=kb.version, situation=situation, reference_date=reference_date, derived=derived,
             recommendations=recommendations, general_caveats=tuple(general),
-            unmet_goals=self._unmet(goals, recommendations, not_recommended),
+            unmet_goals=self._unmet(goals, recommendations, [n for n in not_recommended if n.instrument not in off_topic]),
             not_recommended=tuple(not_recommended), trace=trace, tie_break=TIE_BREAK)
 
     @staticmethod
@@ -290,7 +295,8 @@ class Explainer:
 
     def _unmet(self, goals, recommendations, not_recommended) -> tuple[UnmetGoal, ...]:
         """Stated goals no recommendation serves, each with the nearest alternatives: the instruments
-        that serve that goal but fell short, never one the situation excludes (none: none named)."""
+        that serve that goal but fell short, never one the situation excludes or that is beside the
+        user's theme (`not_recommended` comes without those; none: none named)."""
         met = {g for r in recommendations for g in r.serves}
         unmet = []
         for goal in goals:

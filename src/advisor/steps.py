@@ -72,8 +72,10 @@ class StepMaker:
         if spec.effort:
             side = getattr(instrument.effort, spec.effort)
             cost = getattr(instrument.cost, spec.effort)
+            paid = (f", volgens de bijlage betaald door {instrument.cost.paid_by}"
+                    if spec.effort == "opdrachtgever" and instrument.cost.paid_by else "")
             text += (f" Inspanning ({spec.effort}): capaciteit {side.capacity}, expertise {side.expertise}; "
-                     f"kosten volgens Tabel 1: {self.words.get(cost, cost)} (p. {instrument.page_of('effort')}, "
+                     f"kosten volgens Tabel 1: {self.words.get(cost, cost)}{paid} (p. {instrument.page_of('effort')}, "
                      f"p. {instrument.page_of('cost')}).")
         return text, row.page
 
