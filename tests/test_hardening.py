@@ -30,7 +30,8 @@ from advisor.situations import from_pairs, parse_situation
 from advisor.views import CompactAdvice, compact, compact_json
 
 JSON = {"content-type": "application/json"}
-RICH = {"phase": "aanbesteding", "role": "inkoper", "themes": ["arbeidsparticipatie"],
+# preparing a European tender: the monitors are written into it (p. 54, 68); comparing has no instrument there
+RICH = {"phase": "voorbereiding", "role": "inkoper", "themes": ["arbeidsparticipatie"],
         "goals": ["inschrijvers_vergelijken", "sr_monitoren"], "levels": ["outcome"], "procedure": "europees",
         "contract_value_eur": 450000, "contracting_authority": "decentraal", "contract_type": "diensten",
         "budget_opdrachtgever": "beperkt", "banenafspraak": True, "municipality": "Rotterdam",

@@ -214,7 +214,8 @@ def test_advice_sets_caveats_apart(client):
     general = doc.find("section", class_="let-op").text()
     assert "juristen" in general and "art. 1.4 Aanbestedingswet 2012" in general
     pso = doc.by_id("aanbevolen-pso").find("div", class_="kanttekeningen").text()
-    assert "voorwerp van de opdracht" in pso and "art. 2.115" in pso and "onderhandse" in pso
+    # onderhands below the threshold the PSO's criterion use is allowed: no note that limits it (issue 17, D24)
+    assert "voorwerp van de opdracht" in pso and "art. 2.115" in pso and "alleen bij onderhandse" not in pso
 
 
 def test_advice_shows_derived_facts_comparison_and_trace(client, service):
