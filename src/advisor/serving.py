@@ -76,6 +76,17 @@ class _Guard:
     cycle: Any
     timeout_keep_alive: int
 
+    # Both protocols open and close connections the same way: the mixin wraps them once (super() is the
+    # uvicorn protocol after this class in the MRO).
+    def connection_made(self, transport: Any) -> None:
+        self._close_oldest_idle()
+        super().connection_made(transport)  # type: ignore[misc]
+        self._opened()
+
+    def connection_lost(self, exc: Optional[Exception]) -> None:
+        self._closed()
+        super().connection_lost(exc)  # type: ignore[misc]
+
     def _guard(self) -> None:
         self.own = self.limits or limits()
         self.idle_since: Optional[float] = None
@@ -145,15 +156,6 @@ class GuardedH11Protocol(_Guard, H11Protocol):
             config.h11_max_incomplete_event_size = self.own.max_header_bytes
         super().__init__(config, server_state, app_state, _loop)
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        self._close_oldest_idle()
-        super().connection_made(transport)
-        self._opened()
-
-    def connection_lost(self, exc: Optional[Exception]) -> None:
-        self._closed()
-        super().connection_lost(exc)
-
     def handle_events(self) -> None:
         before = self.cycle
         super().handle_events()
@@ -176,15 +178,6 @@ class GuardedHttpToolsProtocol(_Guard, HttpToolsProtocol):
     def __init__(self, config: Any, server_state: Any, app_state: Any, _loop: Any = None) -> None:
         self._guard()
         super().__init__(config, server_state, app_state, _loop)
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        self._close_oldest_idle()
-        super().connection_made(transport)
-        self._opened()
-
-    def connection_lost(self, exc: Optional[Exception]) -> None:
-        self._closed()
-        super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
         reading_head = self.idle_since is not None
