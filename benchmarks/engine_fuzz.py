@@ -5,8 +5,10 @@ durable_rules' C engine has fixed-size buffers; a network that overflows one fai
 
     python3 benchmarks/engine_fuzz.py [--seeds 3] [--advices 3000]
 
-Prints, per seed, how many advices ran, the engine errors by message, and whether the child
-crashed. Exit status 1 on any error or crash. Not a unit test: it takes about a minute.
+Each advice is also checked against a plain Python evaluation of the compiled conditions
+(advisor.reference; tests/test_engine_differential.py runs the short version). Prints, per seed, how
+many advices ran, the engine errors and differences by message, and whether the child crashed. Exit
+status 1 on any error, difference or crash. Not a unit test: it takes about a minute.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ CHILD = r"""
 import collections, json, random, sys
 from advisor.engine import Advisor
 from advisor.models import Situation
+from advisor.reference import reference_firings
 from advisor.vocab import (Authority, Budget, ContractType, Goal, Level, MeasuredBy, Phase, Procedure, Province,
-                           Role, SituationTheme, Supplier, values)
+                           Regime, Role, SituationTheme, SrClause, Supplier, values)
+import datetime as dt
 seed, count = int(sys.argv[1]), int(sys.argv[2])
 rnd = random.Random(seed)
 advisor = Advisor.from_root()
@@ -39,9 +43,16 @@ for n in range(count):
         municipality=rnd.choice([None, "Rotterdam", "Utrecht"]), procedure=one(Procedure),
         contract_value_eur=rnd.choice([None, 0.0, 50000, 180000, 300000, 800000, 6e6]),
         contracting_authority=one(Authority), contract_type=one(ContractType),
-        banenafspraak=rnd.choice([None, True, False]), budget_opdrachtgever=one(Budget))
+        banenafspraak=rnd.choice([None, True, False]), budget_opdrachtgever=one(Budget),
+        regime=one(Regime, 0.3), sr_clause=one(SrClause, 0.5), services_art_2_82a=rnd.choice([None, True, False]),
+        cross_border_interest=rnd.choice([None, True, False]))
     try:
         advisor.advise(situation)
+        # the differential check: the network fires what the compiled conditions say (advisor.reference)
+        day = dt.date.today()
+        network = {effect.name for effect, _ in advisor.fire(situation, day)}
+        if network != reference_firings(advisor.compiled, situation.model_dump(), day):
+            errors["differs from the plain evaluation: " + situation.model_dump_json(exclude_defaults=True)[:60]] += 1
     except Exception as err:  # noqa: BLE001 - counted and reported
         errors[str(err)[:80]] += 1
 print(json.dumps({"advices": count, "errors": errors}))

@@ -36,6 +36,9 @@ class Effect:
     derived_value: Any = None
     derived_label: Optional[str] = None
     derived_fact: Optional[str] = None   # the fact asserted, when not the rule's own `derive.fact`
+    # the condition the network rule stands for, instrument references bound (None: always): a plain
+    # Python evaluation of it (reference.py) is the yardstick the durable_rules network is tested against
+    condition: Any = None
 
 
 @dataclass(frozen=True)
@@ -123,8 +126,8 @@ def _known(field: str, value: Optional[str]) -> cnd.Leaf:
     return cnd.Leaf(field, "equals", value, ())
 
 
-def _threshold_rows(kb: KB, rule: DeriveRule, when) -> list[tuple[list, Any, str, str]]:
-    """Network rules for a threshold table: (patterns, value, label, fact) each.
+def _threshold_rows(kb: KB, rule: DeriveRule, when) -> list[tuple[Any, list, Any, str, str]]:
+    """Network rules for a threshold table: (condition, patterns, value, label, fact) each.
 
     Per validity period, every combination of contract type and kind of authority, each
     known or left open, gets the thresholds that can apply. One amount: that is the
@@ -174,7 +177,7 @@ def _threshold_rows(kb: KB, rule: DeriveRule, when) -> list[tuple[list, Any, str
                                  f"{validity}", derivation.undecided.fact))
     if derivation.outside is not None:
         rows += _outside_rows(derivation.outside, list(periods), when)
-    return [(_Builder().patterns(whole), value, label, fact) for whole, value, label, fact in rows]
+    return [(whole, _Builder().patterns(whole), value, label, fact) for whole, value, label, fact in rows]
 
 
 def _outside_rows(outside, periods: list[tuple[dt.date, dt.date]], when) -> list[tuple[cnd.Cond, Any, str, str]]:
@@ -212,27 +215,27 @@ def compile_rules(kb: KB) -> CompiledRuleset:
         when, selector = parse_rule(rule)
         derive = rule.derive if isinstance(rule, DeriveRule) else None
         if isinstance(rule, DeriveRule) and rule.derive.from_table:
-            for n, (patterns, value, label, fact) in enumerate(_threshold_rows(kb, rule, when)):
+            for n, (whole, patterns, value, label, fact) in enumerate(_threshold_rows(kb, rule, when)):
                 if patterns is not FALSE:
-                    add(f"{rule.id}#{n}", patterns, Effect(f"{rule.id}#{n}", rule, (), value, label, fact))
+                    add(f"{rule.id}#{n}", patterns, Effect(f"{rule.id}#{n}", rule, (), value, label, fact, whole))
             continue
         if not rule.about_instruments:   # a derived fact or a general caveat
             patterns = _Builder().patterns(when)
             if patterns is not FALSE:
                 add(rule.id, patterns, Effect(rule.id, rule, (), derive.value if derive else None,
-                                              derive.label if derive else None))
+                                              derive.label if derive else None, condition=when))
             continue
-        groups: dict[str, tuple[Any, list[str]]] = {}
+        groups: dict[str, tuple[Any, list[str], Any]] = {}
         for instrument in matching_instruments(kb, selector):
             bound = cnd.bind(when, _resolver(instrument)) if when is not None else None
             patterns = _Builder().patterns(bound)
             if patterns is FALSE:
                 continue
             key = json.dumps(patterns, sort_keys=True)
-            groups.setdefault(key, (patterns, []))[1].append(instrument.id)
-        for n, (patterns, ids) in enumerate(groups.values()):
+            groups.setdefault(key, (patterns, [], bound))[1].append(instrument.id)
+        for n, (patterns, ids, bound) in enumerate(groups.values()):
             name = rule.id if len(groups) == 1 else f"{rule.id}#{n}"
-            add(name, patterns, Effect(name, rule, tuple(ids)))
+            add(name, patterns, Effect(name, rule, tuple(ids), condition=bound))
     return CompiledRuleset(definitions, effects)
 
 
