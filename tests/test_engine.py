@@ -193,3 +193,17 @@ def test_the_shipped_rulesets_register_on_a_heap_full_of_the_bytes_that_break_du
             body = {n: advisor.compiled.definitions[n] for n in names}
             body.update(SENTINELS)
             native.create_ruleset(f"dirty_{number}_{byte}_{id(body)}", json.dumps(body, ensure_ascii=False))
+
+
+def test_fresh_processes_build_the_rulesets_whatever_their_heap_held():
+    # error 102 depended on the heap of a fresh process (its environment, argv): a few differently
+    # laid out processes must all build every ruleset (docs/durable-rules-102.md)
+    import os
+    import subprocess
+    import sys
+    code = "from advisor.engine import Advisor; Advisor.from_root(None)"
+    for n in range(6):
+        env = dict(os.environ, ADVISOR_STRESS_PAD="x" * (37 * n), PYTHONHASHSEED=str(n))
+        run = subprocess.run([sys.executable, "-c", code, *(["pad"] * n)], env=env, capture_output=True, text=True,
+                             timeout=120)
+        assert run.returncode == 0, run.stderr[-500:]
