@@ -212,11 +212,7 @@ def refs(numbers: list[int], noun: bool = True) -> str:
 
 
 def _lead(c: ReadCaveat) -> str:
-    if not c.names:
-        return "Algemeen: "
-    if len(c.names) > 1 or c.names[0] not in c.text:
-        return f"Bij {names_joined(list(c.names))}: "
-    return ""
+    return c.lead
 
 
 def _caveat_text(kb, c: ReadCaveat) -> str:

@@ -15,7 +15,6 @@ Presentation only: the engine decides; this chooses what to say first and says i
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -96,6 +95,7 @@ class ReadCaveat:
     rules: tuple[str, ...]
     reviews: tuple[str, ...]
     in_summary: bool = False          # the main warning, stated in 'Advies in het kort'
+    lead: str = ""                    # 'Algemeen: ', 'Bij A en B: ' (once per set of instruments), or ''
 
     @property
     def anchor(self) -> str:
@@ -211,19 +211,30 @@ def _group_caveats(advice: Advice, said: Said, warning: Optional[Caveat]) -> tup
     numbers: dict[tuple[Optional[str], Optional[str]], int] = {}
     for number, key in enumerate(order, start=1):
         group = groups[key]
-        caveat: Caveat = group["caveat"]
-        text = caveat.text
+        first: Caveat = group["caveat"]
+        text = first.text
         if len(group["names"]) > 1:
             text = _with_pronoun(key, "\x00", len(group["names"]))
         label = f"kanttekening {number}"
         text = said.tell(text, label)
         made.append(ReadCaveat(
-            number=number, text=text, source=unsaid(caveat.source, text), articles=caveat.source.articles,
-            legal_reference=caveat.legal_reference, instruments=tuple(group["ids"]), names=tuple(group["names"]),
-            rules=tuple(group["rules"]), reviews=(caveat.review or UNREVIEWED,),
+            number=number, text=text, source=unsaid(first.source, text), articles=first.source.articles,
+            legal_reference=first.legal_reference, instruments=tuple(group["ids"]), names=tuple(group["names"]),
+            rules=tuple(group["rules"]), reviews=(first.review or UNREVIEWED,),
             in_summary=warning is not None and number == 1))
         for member in group["members"]:
             numbers[member] = number
+    leads: dict[tuple[str, ...], int] = {}
+    for c in made:
+        if not c.names:
+            c.lead = "Algemeen: "
+        elif len(c.names) == 1 and c.names[0] in c.text:
+            c.lead = ""
+        elif c.names in leads:   # the same instruments again: named once, then pointed to
+            c.lead = f"Bij dezelfde instrumenten als kanttekening {leads[c.names]}: "
+        else:
+            leads[c.names] = c.number
+            c.lead = f"Bij {names_joined(list(c.names))}: "
     return made, numbers
 
 
@@ -235,10 +246,10 @@ def _why_not_line(item: NotRecommended, goals: tuple[str, ...]) -> tuple[str, Op
     if goals and not item.serves:
         return ("Dient geen van uw doelen." if len(goals) > 1 else "Dient uw doel niet."), None
     against = [w for w in item.why_not if w.rule is not None]
-    first = against[0] if against else (item.why_not[-1] if item.why_not else None)
-    if first is None:
+    line = against[0] if against else (item.why_not[-1] if item.why_not else None)
+    if line is None:
         return "Past niet bij uw antwoorden.", None
-    return first.text, first.source
+    return line.text, line.source
 
 
 def _why_not(advice: Advice, said: Said) -> list[WhyNotLine]:
@@ -282,7 +293,7 @@ def reading(advice: Advice, kb, reviews: Optional[dict[str, str]] = None) -> Rea
     unmet = [said.tell(u.text, "Advies in het kort") for u in summary.unmet_goals]
     cards = []
     for rec in advice.recommendations:
-        where = f"bij {rec.name}"
+        where = f"aanbeveling {rec.rank}"
         reasons = [Line(t, unsaid(r.source, t)) for r in rec.reasons if r.points >= 0
                    for t in [said.tell(r.text, where)]]
         against = [Line(t, unsaid(r.source, t)) for r in rec.reasons if r.points < 0

@@ -16,7 +16,7 @@ def advice_text(advice: Advice, kb, top: int = 5) -> str:
     lines: list[str] = []
     for block in doc.blocks:
         if isinstance(block, Heading):
-            lines += ["", block.text.upper() if block.level <= 2 else block.text]
+            lines += ["", block.text] + (["-" * len(block.text)] if block.level <= 2 else [])
         elif isinstance(block, Para):
             lines.append(block.text) if block.text else None
         elif isinstance(block, Bullets):

@@ -86,11 +86,20 @@ def docx_text(data: bytes) -> str:
 
 
 def odt_text(data: bytes) -> str:
-    from odf import teletype, text as odf_text
+    from odf import teletype
     from odf.opendocument import load
     document = load(io.BytesIO(data))
-    lines = [teletype.extractText(node) for node in
-             document.text.getElementsByType(odf_text.H) + document.text.getElementsByType(odf_text.P)]
+    from odf.namespaces import TEXTNS
+    wanted = ((TEXTNS, "h"), (TEXTNS, "p"))
+    lines: list[str] = []
+
+    def walk(node) -> None:   # in document order: headings and paragraphs as they follow each other
+        for child in node.childNodes:
+            if getattr(child, "qname", None) in wanted:
+                lines.append(teletype.extractText(child))
+            elif child.nodeType == child.ELEMENT_NODE:
+                walk(child)
+    walk(document.text)
     return "\n".join(line for line in lines if line.strip())
 
 
