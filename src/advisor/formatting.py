@@ -3,6 +3,7 @@ text, the Markdown export, the documents and the web pages (a neutral module bel
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, Optional
 from collections.abc import Iterable
 
@@ -28,21 +29,45 @@ def humanize(value: str) -> str:
     return value.replace("_", " ")
 
 
+def article_name(article) -> str:
+    """'art. 2.82 Aanbestedingswet 2012'; a regulation cited as a whole (its 'article' is its name) once."""
+    if article.article == article.law or article.law in article.article:
+        return article.article
+    return f"{article.article} {article.law}"
+
+
 def legal_reference(kb, source: "Source") -> tuple[str, ...]:
     """The articles a source cites, as the law names them ('art. 2.82 Aanbestedingswet 2012')."""
     refs = []
     for article_id in source.articles:
         article = kb.article(article_id)
-        refs.append(f"{article.article} {article.law}" if article else article_id)
+        refs.append(article_name(article) if article else article_id)
     return tuple(refs)
 
 
-def source_text(kb, source: Optional["Source"]) -> str:
-    """' (p. 16 · art. 2.82 Aanbestedingswet 2012)' for plain text, Markdown and documents."""
+def unsaid(source: Optional["Source"], text: str = "") -> Optional["Source"]:
+    """The source as still to be cited after `text`: without its page when the text already names that
+    page ('... (p. 16).' gets no second '(p. 16)'); None when nothing is left to cite."""
+    if source is None or not source.page or not re.search(rf"\bp\. {source.page}\b", text):
+        return source
+    if not source.articles:
+        return None
+    return type(source).model_construct(page=None, articles=source.articles, instrument_field=None)
+
+
+def source_text(kb, source: Optional["Source"], text: str = "") -> str:
+    """' (p. 16 · art. 2.82 Aanbestedingswet 2012)' for plain text, Markdown and documents; with `text`, only
+    what that text does not already cite."""
+    source = unsaid(source, text)
     if source is None:
         return ""
     parts = ([f"p. {source.page}"] if source.page else []) + list(legal_reference(kb, source))
     return f" ({' · '.join(parts)})" if parts else ""
+
+
+def cited(kb, text: str, source: Optional["Source"]) -> str:
+    """A text with its source, the page not repeated when the text names it."""
+    return text + source_text(kb, source, text)
 
 
 def fit_summary(fits: Iterable["Fit"]) -> str:
