@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from typing import Optional
 
 from .advice import Advice
-from .formatting import FIT_MARKS, article_name, cited, money
+from .formatting import FIT_MARKS, article_name, cited, grouped_reference, money
 from .models import Source
-from .reading import ReadCaveat, fit_rows, names_joined, reading, short_label
+from .reading import ReadCaveat, ReadFit, fit_rows, names_joined, reading, short_label
 from .wishes import AnswerWords
 
 DOCUMENT_TYPES = {"odt": "application/vnd.oasis.opendocument.text",
@@ -115,7 +115,8 @@ def advice_document(advice: Advice, kb, permalink: str, filing: Optional[Filing]
 
     doc.add(Heading(2, "Advies in het kort"))
     if summary.contract_value:
-        doc.add(Para(f"Geraamde waarde: {summary.contract_value}" + _threshold(advice) + "."))
+        doc.add(Para(f"Geraamde waarde: {summary.contract_value}" + _threshold(advice)
+                     + (f" (kanttekening {read.value_caveat})" if read.value_caveat and _threshold(advice) else "") + "."))
     items = []
     for item in summary.instruments:
         line = f"{item.rank}. {item.name}: {item.fit}."
@@ -166,9 +167,8 @@ def advice_document(advice: Advice, kb, permalink: str, filing: Optional[Filing]
             doc.add(Para("Wat ertegen pleit:"))
             doc.add(Bullets([cited(kb, line.text, line.source) for line in card.against]))
         if card.unmet:
-            doc.add(Para("Past niet (helemaal) bij uw wensen:"))
-            doc.add(Bullets([f"{f.fit.question}: {f.answer} ({FIT_MARKS[f.fit.verdict][1]}): "
-                             + cited(kb, f.reason, f.source) for f in card.unmet]))
+            doc.add(Para("Wat niet (helemaal) past:"))
+            doc.add(Bullets([_shortfall(kb, f) for f in card.unmet]))
         if card.steps:
             doc.add(Heading(4, "Aan de slag"))
             for number, step in enumerate(card.steps, start=1):
@@ -181,7 +181,7 @@ def advice_document(advice: Advice, kb, permalink: str, filing: Optional[Filing]
 
     if read.listed_caveats:
         doc.add(Heading(2, "Kanttekeningen"))
-        doc.add(Bullets([f"{c.number}. " + ("Het belangrijkste juridische punt staat bovenaan, in het kort."
+        doc.add(Bullets([f"{c.number}. " + ("Zie het belangrijkste juridische punt, bovenaan."
                                             if c.in_summary else _lead(c) + _caveat_text(kb, c))
                          for c in read.caveats]))
     doc.add(Heading(2, "Waarom niet?"))
@@ -206,6 +206,15 @@ def advice_document(advice: Advice, kb, permalink: str, filing: Optional[Filing]
     return doc
 
 
+def _shortfall(kb, f: ReadFit) -> str:
+    verdict = FIT_MARKS[f.fit.verdict][1]
+    if f.same_as is not None:   # said at an earlier instrument, naming this one: point there
+        return f"{f.fit.question}: {f.answer}: {verdict} (zie aanbeveling {f.same_as.rank})."
+    if not f.reason:   # stated by a point against the instrument, just above
+        return f"{f.fit.question}: {f.answer} ({verdict})."
+    return f"{f.fit.question}: {f.answer} ({verdict}): " + cited(kb, f.reason, f.source)
+
+
 def refs(numbers: list[int], noun: bool = True) -> str:
     """'kanttekeningen 1, 6 en 7'."""
     said = names_joined([str(n) for n in numbers])
@@ -217,7 +226,7 @@ def _lead(c: ReadCaveat) -> str:
 
 
 def _caveat_text(kb, c: ReadCaveat) -> str:
-    parts = ([f"p. {c.source.page}"] if c.source is not None and c.source.page else []) + list(c.legal_reference)
+    parts = ([f"p. {c.source.page}"] if c.source is not None and c.source.page else []) + grouped_reference(kb, c.articles)
     return c.text + (f" ({' · '.join(parts)})" if parts else "")
 
 
@@ -226,6 +235,8 @@ def _threshold(advice: Advice) -> str:
     if "eu_drempel" not in facts:
         return ""
     side = "boven" if facts.get("boven_eu_drempel") else "onder" if facts.get("onder_eu_drempel") else None
+    if side and advice.situation.contract_value_eur == facts["eu_drempel"]:   # 'op of boven' in the law
+        return f"; die ligt op de Europese drempel van {money(facts['eu_drempel'])} (op de drempel telt als erboven)"
     return f"; die ligt {side} de Europese drempel van {money(facts['eu_drempel'])}" if side else ""
 
 

@@ -45,6 +45,35 @@ def legal_reference(kb, source: "Source") -> tuple[str, ...]:
     return tuple(refs)
 
 
+def article_groups(kb, article_ids) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The cited articles grouped by law, so a law is named once: [(law, [(id, number)])] renders as
+    'art. 1.7, 1.10 en 2.80 Aanbestedingswet 2012'; an article cited by its own name has law '' and
+    its full name as the number."""
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
+    for article_id in article_ids:
+        article = kb.article(article_id)
+        name = article_name(article) if article else article_id
+        if article is None or name == article.article or not article.article.startswith("art. "):
+            groups.append(("", [(article_id, name)]))
+            continue
+        found = next((g for g in groups if g[0] == article.law), None)
+        if found is None:
+            found = (article.law, [])
+            groups.append(found)
+        found[1].append((article_id, article.article[len("art. "):]))
+    return groups
+
+
+def grouped_reference(kb, article_ids) -> list[str]:
+    """'art. 1.7, 1.10 en 2.80 Aanbestedingswet 2012', one string per law (article_groups)."""
+    said = []
+    for law, items in article_groups(kb, article_ids):
+        numbers = [n for _, n in items]
+        joined = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " en " + numbers[-1]
+        said.append(f"art. {joined} {law}" if law else joined)
+    return said
+
+
 def unsaid(source: Optional["Source"], text: str = "") -> Optional["Source"]:
     """The source as still to be cited after `text`: without its page when the text already names that
     page ('... (p. 16).' gets no second '(p. 16)'); None when nothing is left to cite."""
@@ -61,7 +90,7 @@ def source_text(kb, source: Optional["Source"], text: str = "") -> str:
     source = unsaid(source, text)
     if source is None:
         return ""
-    parts = ([f"p. {source.page}"] if source.page else []) + list(legal_reference(kb, source))
+    parts = ([f"p. {source.page}"] if source.page else []) + grouped_reference(kb, source.articles)
     return f" ({' · '.join(parts)})" if parts else ""
 
 

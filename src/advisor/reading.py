@@ -26,6 +26,7 @@ from .rule_models import ScoreRule
 from .summary import is_shortfall, summarize
 from .textcheck import MIN_WORDS, PAGE_REF, WORD, fragments
 
+NUMBER_WORDS = {2: "twee", 3: "drie", 4: "vier", 5: "vijf", 6: "zes", 7: "zeven", 8: "acht", 9: "negen", 10: "tien"}
 SHORT_LABEL = 6        # words of a long answer label repeated in a card or table
 
 
@@ -70,6 +71,8 @@ class Said:
             if key:
                 self.where[key] = where
         told = " ".join(kept)
+        if told and pointers and told[0].islower():   # its first sentence was said before: it starts a sentence now
+            told = told[0].upper() + told[1:]
         if pointers:
             told = (told + " " if told else "") + f"(zie {' en '.join(pointers)})"
         return told
@@ -120,6 +123,8 @@ class ReadFit:
     answer: str                       # the answer, shortened if long
     reason: str                       # '' for a met wish (its reason is a reason of the card)
     source: Optional[Source]
+    same_as: Optional["Recommendation"] = None   # the same shortfall was said at this (earlier) instrument
+    also: list[str] = field(default_factory=list)   # names of later instruments with the same shortfall
 
 
 @dataclass
@@ -172,6 +177,7 @@ class Reading:
     details: list[DetailRow]
     scores: list[tuple[str, int, str]]   # name, score, what became of it
     notes: list[str] = field(default_factory=list)
+    value_caveat: Optional[int] = None   # the caveat on the value's side of the threshold (after the value line)
 
     @property
     def listed_caveats(self) -> list[ReadCaveat]:
@@ -225,17 +231,40 @@ def _group_caveats(advice: Advice, said: Said, warning: Optional[Caveat]) -> tup
         for member in group["members"]:
             numbers[member] = number
     leads: dict[tuple[str, ...], int] = {}
+    top_names = [r.name for r in advice.recommendations]
     for c in made:
         if not c.names:
             c.lead = "Algemeen: "
         elif len(c.names) == 1 and c.names[0] in c.text:
             c.lead = ""
+        elif len(c.names) > 2 and list(c.names) == top_names[:len(c.names)]:
+            c.lead = f"Bij de eerste {NUMBER_WORDS.get(len(c.names), len(c.names))} instrumenten: "
         elif c.names in leads:   # the same instruments again: named once, then pointed to
             c.lead = f"Bij dezelfde instrumenten als kanttekening {leads[c.names]}: "
         else:
             leads[c.names] = c.number
             c.lead = f"Bij {names_joined(list(c.names))}: "
     return made, numbers
+
+
+def _value_said(advice: Advice, summary: Summary, caveats: list[ReadCaveat]) -> Optional[int]:
+    """The short advice states the value and its side of the EU threshold ('Geraamde waarde: € 450.000; die
+    ligt boven de Europese drempel ...'); a general caveat opening with the same fact ('De geraamde waarde
+    (€ 450.000) ligt op of boven de Europese drempel (€ 216.000): deel 2 ...') then starts at what follows,
+    under a lead naming the side. Returns that caveat's number, for the value line to point to."""
+    facts = {f.name for f in advice.derived}
+    side = "Boven" if "boven_eu_drempel" in facts else "Onder" if "onder_eu_drempel" in facts else None
+    if summary.contract_value is None or side is None or "eu_drempel" not in facts:
+        return None
+    for c in caveats:
+        parts = fragments(c.text)
+        if c.instruments or len(parts) < 2 or c.in_summary:
+            continue
+        if summary.contract_value in parts[0] and "drempel" in parts[0] and parts[0].endswith(":"):
+            c.text = " ".join(parts[1:])   # after the lead's colon, so it starts in lower case
+            c.lead = f"{side} de Europese drempel: "
+            return c.number
+    return None
 
 
 def _why_not_line(item: NotRecommended, goals: tuple[str, ...]) -> tuple[str, Optional[Source]]:
@@ -288,10 +317,23 @@ def reading(advice: Advice, kb, reviews: Optional[dict[str, str]] = None) -> Rea
     said = Said()
     caveats, numbers = _group_caveats(advice, said, summary.warning)
     warning = caveats[0] if caveats and caveats[0].in_summary else None
-    actions = {item.instrument: said.tell(item.action, "Advies in het kort")
-               for item in summary.instruments if item.action}
+    value_caveat = _value_said(advice, summary, caveats)
+    actions: dict[str, str] = {}
+    done: dict[str, str] = {}   # an action with the instrument's name left out -> who it was said for first
+    for item in summary.instruments:
+        if not item.action:
+            continue
+        same = item.action.replace(item.name, "\x00")
+        if same in done:   # three monitoring systems in preparation: one action, said once
+            actions[item.instrument] = f"hetzelfde als bij {done[same]}."
+        else:
+            done[same] = str(item.rank)
+            # the line starts with the instrument's name; inside the action it is 'dit instrument'
+            text = item.action.replace(item.name, "dit instrument") if item.name in item.action[1:] else item.action
+            actions[item.instrument] = said.tell(text, "Advies in het kort")
     unmet = [said.tell(u.text, "Advies in het kort") for u in summary.unmet_goals]
     cards = []
+    shortfalls: dict[tuple, ReadFit] = {}
     for rec in advice.recommendations:
         where = f"aanbeveling {rec.rank}"
         reasons = [Line(t, unsaid(r.source, t)) for r in rec.reasons if r.points >= 0
@@ -303,8 +345,19 @@ def reading(advice: Advice, kb, reviews: Optional[dict[str, str]] = None) -> Rea
         for f in rec.fit:
             if f.verdict == "voldoet":
                 continue
-            reason = said.tell(f.reason, where)
-            unmet_fits.append(ReadFit(f, short_label(f.answer_text), reason, unsaid(f.source, reason)))
+            # the same shortfall of several instruments (a goal the report names for none of them) is said
+            # once, at the first, naming the others; the later cards point back to it
+            key = (f.answer, f.value, f.verdict, f.rule, f.reason.replace(rec.name, "\x00"))
+            first = shortfalls.get(key)
+            if first is not None:
+                first.also.append(rec.name)
+                unmet_fits.append(ReadFit(f, short_label(f.answer_text), "", None, same_as=first.same_as))
+                continue
+            # a shortfall that a point against the card already states ('kost €€€€, terwijl u geen budget
+            # heeft') is named, not explained again
+            reason = "" if any(_covers(line.text, f.reason) for line in against) else said.tell(f.reason, where)
+            shortfalls[key] = ReadFit(f, short_label(f.answer_text), reason, unsaid(f.source, reason), same_as=rec)
+            unmet_fits.append(shortfalls[key])
         steps = []
         for step in rec.next_steps:
             text = said.tell(step.text, where)
@@ -316,13 +369,33 @@ def reading(advice: Advice, kb, reviews: Optional[dict[str, str]] = None) -> Rea
                           fit=next((i.fit for i in summary.instruments if i.instrument == rec.instrument),
                                    _fit_of(rec)),
                           reasons=reasons, against=against, met=met, unmet=unmet_fits, caveats=own, steps=steps))
+    for told in shortfalls.values():
+        if told.also and told.same_as is not None:
+            name = told.same_as.name
+            # 'Het rapport noemt A, B en C niet bij dit doel'; a name that is the subject keeps its verb
+            # singular, so the others follow in a sentence of their own
+            told.reason = (told.reason.replace(name, names_joined([name] + told.also))
+                           if name in told.reason and not told.reason.startswith(name)
+                           else f"{told.reason} Dat geldt ook voor {names_joined(told.also)}.")
+            told.same_as = None
+        elif told.same_as is not None:
+            told.same_as = None
     why_not = _why_not(advice, said)
     ranks = {r.instrument: r.rank for r in advice.recommendations}
     scores = [(r.name, r.score, f"aanbevolen, {r.rank}e") for r in advice.recommendations]
     scores += [(n.name, n.score, "uitgesloten" if n.excluded else "niet aanbevolen") for n in advice.not_recommended
                if n.instrument not in ranks]
     return Reading(advice=advice, summary=summary, actions=actions, unmet=unmet, warning=warning, caveats=caveats,
-                   cards=cards, why_not=why_not, details=_details(advice, kb, reviews), scores=scores)
+                   cards=cards, why_not=why_not, details=_details(advice, kb, reviews), scores=scores,
+                   value_caveat=value_caveat)
+
+
+def _covers(said_text: str, reason: str, share: float = 0.7) -> bool:
+    """Whether `said_text` already says `reason`: most of the reason's words (of four letters or more) are in it."""
+    def tokens(text: str) -> set[str]:
+        return {w.lower() for w in WORD.findall(PAGE_REF.sub("", text)) if len(w) >= 4}
+    wanted = tokens(reason)
+    return bool(wanted) and len(wanted & tokens(said_text)) >= share * len(wanted)
 
 
 @dataclass

@@ -17,6 +17,8 @@ from .reviews import UNREVIEWED
 SHOWN = 3              # instruments in the short advice
 FIRST_SENTENCE = re.compile(r"^(.+?[.!?;])(?:\s|$)")
 PARENS = re.compile(r"\([^()]*\)")
+NOTHING_TO_DO = re.compile(r"(?:Niet van toepassing|De bijlage zegt niet|De bijlage zegt niets|Het rapport beschrijft "
+                           r"voor .+ geen|Er is geen vast format)", re.IGNORECASE)
 
 
 def fit_words(rec: Recommendation) -> str:
@@ -33,7 +35,9 @@ def action(rec: Recommendation) -> Optional[str]:
     """What to do now: the first step of 'Aan de slag' (its question and the first sentence of its answer)."""
     if not rec.next_steps:
         return None
-    step = rec.next_steps[0]
+    # the first step that asks something of the reader: 'Niet van toepassing' or 'De bijlage zegt niet ...'
+    # is no action (a monitoring system in preparation: the action is the condition in the tender)
+    step = next((s for s in rec.next_steps if not NOTHING_TO_DO.match(s.text.strip())), rec.next_steps[0])
     text = step.text.strip()
     # the first sentence, not cut inside parentheses ('(p. 55, p. 13)', 'bijv.')
     found = FIRST_SENTENCE.match(PARENS.sub(lambda m: "\x00" * len(m.group(0)), text))

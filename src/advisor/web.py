@@ -25,7 +25,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from . import webview as view
 from .articles import article_use, article_uses
 from .errors import SituationError
-from .formatting import FIT_MARKS, article_name, money
+from .formatting import FIT_MARKS, article_groups, article_name, money
 from .reading import reading, short_label
 from .documents import FILING_FIELDS, FILING_MAX, Filing, permalink_text
 from .situations import FREE_TEXT, from_pairs, to_pairs
@@ -107,6 +107,7 @@ def _environments() -> tuple[Environment, Environment]:
         env.filters["first_upper"] = view.first_upper
         env.globals["urlencode"] = urlencode
         env.globals["article_name"] = article_name
+        env.globals["article_groups"] = article_groups
         env.globals["short_label"] = short_label
     _ENVS.append((html, markdown))
     return html, markdown
@@ -204,7 +205,7 @@ def web_router(service, *, base_url: str = "", contact: str = "") -> APIRouter:
         given, still_open = view.answers(situation, labels, advisor.kb.questionnaire.questions)
         return page(request, "advies.html", kb=advisor.kb, answers=True, advice=advice, given=given, still_open=still_open,
                     reading=reading(advice, advisor.kb, advisor.explainer.reviews), filing_fields=FILING_FIELDS,
-                    permalink=urlencode(to_pairs(situation)), derived={f.name: f for f in advice.derived})
+                    filing_max=FILING_MAX, pairs=to_pairs(situation), permalink=urlencode(to_pairs(situation)), derived={f.name: f for f in advice.derived})
 
     @router.get("/advies.json")
     def advice_json(request: Request):
