@@ -49,6 +49,8 @@ class Bullets:
 class Table:
     header: list[str]
     rows: list[list[str]]
+    widths: tuple[float, ...] = ()   # relative column widths (equal when empty)
+    small: bool = False              # the appendix: a smaller font, so rule ids fit their column
 
 
 Block = Union[Heading, Para, Bullets, Table]
@@ -82,8 +84,21 @@ class Document:
         self.blocks.append(block)
 
 
+def today() -> dt.date:
+    """The day a document is made (the guide in docs/maintaining.md fixes it, so its output stays the same)."""
+    return dt.date.today()
+
+
+EURO_SPACE = re.compile(r"€ (?=\d)")
+
+
 def clean(text: str) -> str:
     return CONTROL.sub("", str(text))
+
+
+def on_paper(text: str) -> str:
+    """Text for a laid-out page: clean, and '€ 216.000' never broken after the euro sign."""
+    return EURO_SPACE.sub("€\u00a0", clean(text))
 
 
 def permalink_text(base: str, path: str) -> str:
@@ -102,12 +117,12 @@ def advice_document(advice: Advice, kb, permalink: str, filing: Optional[Filing]
     words = AnswerWords(kb)
     summary = read.summary
     doc = Document(title="Advies: instrumenten om sociale impact te meten en te monitoren")
-    today = dt.date.today()
+    made = today()
     doc.header = " · ".join(x for x in ("Advies sociale impact", filing.opdracht, filing.kenmerk) if x)
-    doc.footer = f"Gemaakt op {today:%d-%m-%Y} · kennisbank {advice.kb_version} · pagina"
+    doc.footer = f"Gemaakt op {made:%d-%m-%Y} · kennisbank {advice.kb_version} · pagina"
     doc.add(Heading(1, doc.title))
     doc.add(Para(f"Peildatum {advice.reference_date:%d-%m-%Y} · kennisbank {advice.kb_version} · "
-                 f"gemaakt op {today:%d-%m-%Y}"))
+                 f"gemaakt op {made:%d-%m-%Y}"))
     doc.add(Table(["Gegeven", "Invullen"], [[label, getattr(filing, name)] for name, label in FILING_FIELDS.items()]))
     doc.add(Para(summary.review.text + " (per regel: bijlage)."))
     doc.add(Para(DISCLAIMER))
@@ -119,13 +134,14 @@ def advice_document(advice: Advice, kb, permalink: str, filing: Optional[Filing]
                      + (f" (kanttekening {read.value_caveat})" if read.value_caveat and _threshold(advice) else "") + "."))
     items = []
     for item in summary.instruments:
-        line = f"{item.rank}. {item.name}: {item.fit}."
+        gap = read.gaps.get(item.instrument)
+        line = f"{item.rank}. {item.name}: {item.fit}" + (f" (niet: {gap})." if gap else ".")
         if read.actions.get(item.instrument):
             line += f" Nu: {read.actions[item.instrument]}"
         items.append(line)
-    if items:
-        doc.add(Bullets(items))
-    elif not read.unmet:
+    for line in items:   # numbered by rank, so no bullet in front of the number
+        doc.add(Para(line))
+    if not items and not read.unmet:
         doc.add(Para("Geen instrument past al duidelijk bij uw antwoorden: vul meer in, vooral uw doelen, "
                      "thema's en fase."))
     for text in read.unmet:
@@ -146,9 +162,17 @@ def advice_document(advice: Advice, kb, permalink: str, filing: Optional[Filing]
         doc.add(Heading(2, f"De top {len(top)} naast elkaar"))
         instruments = [kb.instrument(r.instrument) for r in top]
         value = kb.questionnaire.labels.values
-        rows = [["Kosten opdrachtgever"] + [value.get(i.cost.opdrachtgever, i.cost.opdrachtgever) for i in instruments],
-                ["Kosten opdrachtnemer"] + [value.get(i.cost.opdrachtnemer, i.cost.opdrachtnemer) for i in instruments],
-                ["Niveaus"] + [", ".join(i.levels) for i in instruments]]
+        def label(text: str, field_name: str) -> str:   # the report's page once per row, as on the page
+            pages = {i.page_of(field_name) for i in instruments}
+            return f"{text} (p. {pages.pop()})" if len(pages) == 1 and None not in pages else text
+        measured = kb.questionnaire.labels.values
+        rows = [[label("Kosten opdrachtgever", "cost")] + [value.get(i.cost.opdrachtgever, i.cost.opdrachtgever)
+                                                         for i in instruments],
+                [label("Kosten opdrachtnemer", "cost")] + [value.get(i.cost.opdrachtnemer, i.cost.opdrachtnemer)
+                                                         for i in instruments],
+                [label("Wie meet", "measured_by")] + [", ".join(measured.get(m, m) for m in i.measured_by)
+                                                     for i in instruments],
+                [label("Niveaus", "levels")] + [", ".join(i.levels) for i in instruments]]
         for row in fit_rows(top):
             verdicts = {c.verdict if c else None for c in row.cells}
             if len(verdicts) > 1:
@@ -162,6 +186,7 @@ def advice_document(advice: Advice, kb, permalink: str, filing: Optional[Filing]
     for card in read.cards:
         doc.add(Heading(3, f"{card.rec.rank}. {card.rec.name}"))
         doc.add(Para(card.fit[:1].upper() + card.fit[1:] + "."))
+        doc.add(Para("Waarom dit instrument:"))
         doc.add(Bullets([cited(kb, line.text, line.source) for line in card.reasons]))
         if card.against:
             doc.add(Para("Wat ertegen pleit:"))
@@ -181,12 +206,13 @@ def advice_document(advice: Advice, kb, permalink: str, filing: Optional[Filing]
 
     if read.listed_caveats:
         doc.add(Heading(2, "Kanttekeningen"))
-        doc.add(Bullets([f"{c.number}. " + ("Zie het belangrijkste juridische punt, bovenaan."
-                                            if c.in_summary else _lead(c) + _caveat_text(kb, c))
-                         for c in read.caveats]))
+        for c in read.caveats:   # numbered paragraphs: the steps and cards refer to the numbers
+            doc.add(Para(f"{c.number}. " + ("Zie het belangrijkste juridische punt, bovenaan."
+                                            if c.in_summary else _lead(c) + _caveat_text(kb, c))))
     doc.add(Heading(2, "Waarom niet?"))
     doc.add(Bullets([", ".join(name for _, name in line.instruments) + (" (uitgesloten)" if line.excluded else "")
-                     + ": " + cited(kb, line.text, line.source) for line in read.why_not]))
+                     + ": " + cited(kb, line.text, line.source)
+                     + "".join(f" (p. {page})" for page in line.pages) for line in read.why_not]))
     doc.add(Heading(2, "Bronnen"))
     pages = sorted({s.page for s in _sources(advice) if s.page})
     articles = sorted({a for s in _sources(advice) for a in s.articles})
@@ -199,20 +225,26 @@ def advice_document(advice: Advice, kb, permalink: str, filing: Optional[Filing]
     doc.add(Para(advice.tie_break))
     if advice.derived:
         doc.add(Bullets([f"{f.label} (regel {f.rule})" for f in advice.derived]))
-    doc.add(Table(["Instrument", "Score", "Uitkomst"], [[n, str(score), outcome] for n, score, outcome in read.scores]))
+    doc.add(Table(["Instrument", "Score", "Uitkomst"], [[n, str(score), outcome] for n, score, outcome in read.scores],
+                  widths=(5, 1.2, 2.5), small=True))
     doc.add(Table(["#", "Regel", "Soort", "Punten", "Instrumenten", "Beoordeling"],
                   [[str(r.order), r.rule, r.kind, f"{r.points:+d}" if r.points is not None else "",
-                    ", ".join(r.instruments) or "algemeen", r.review] for r in read.details]))
+                    ", ".join(r.instruments) or "algemeen", r.review] for r in read.details],
+                  widths=(0.7, 3.9, 2.7, 1.2, 4.3, 2.2), small=True))
     return doc
 
 
 def _shortfall(kb, f: ReadFit) -> str:
     verdict = FIT_MARKS[f.fit.verdict][1]
     if f.same_as is not None:   # said at an earlier instrument, naming this one: point there
-        return f"{f.fit.question}: {f.answer}: {verdict} (zie aanbeveling {f.same_as.rank})."
+        return f"{_upper(f.fit.question)}: {f.answer}: {verdict} (zie aanbeveling {f.same_as.rank})."
     if not f.reason:   # stated by a point against the instrument, just above
-        return f"{f.fit.question}: {f.answer} ({verdict})."
-    return f"{f.fit.question}: {f.answer} ({verdict}): " + cited(kb, f.reason, f.source)
+        return f"{_upper(f.fit.question)}: {f.answer} ({verdict})."
+    return f"{_upper(f.fit.question)}: {f.answer} ({verdict}): " + cited(kb, f.reason, f.source)
+
+
+def _upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def refs(numbers: list[int], noun: bool = True) -> str:
@@ -269,6 +301,9 @@ def _docx_field(paragraph, instruction: str) -> None:
 
 def to_docx(doc: Document) -> bytes:
     import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
 
     out = docx.Document()
     out.core_properties.title = clean(doc.title)
@@ -276,30 +311,48 @@ def to_docx(doc: Document) -> bytes:
     out.core_properties.last_modified_by = AUTHOR
     out.core_properties.comments = DISCLAIMER
     section = out.sections[0]
-    section.header.paragraphs[0].text = clean(doc.header or doc.title)
+    # A4 with 2 cm margins (python-docx's template is US Letter): 17 cm for the text and the tables
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2)
+    text_width = 17.0
+    section.header.paragraphs[0].text = on_paper(doc.header or doc.title)
     footer = section.footer.paragraphs[0]
-    footer.text = clean(doc.footer) + " "
+    footer.text = on_paper(doc.footer) + " "
     _docx_field(footer, "PAGE")
     footer.add_run(" van ")
     _docx_field(footer, "NUMPAGES")
     for block in doc.blocks:
         if isinstance(block, Heading):
-            out.add_heading(clean(block.text), level=block.level)
+            out.add_heading(on_paper(block.text), level=block.level)
         elif isinstance(block, Para):
-            out.add_paragraph(clean(block.text))
+            out.add_paragraph(on_paper(block.text))
         elif isinstance(block, Bullets):
             for item in block.items:
-                out.add_paragraph(clean(item), style="List Bullet")
+                out.add_paragraph(on_paper(item), style="List Bullet")
         else:
             table = out.add_table(rows=1 + len(block.rows), cols=len(block.header))
             table.style = "Table Grid"
+            widths = block.widths or (1.0,) * len(block.header)
+            if block.widths:
+                table.autofit = False
+                for column, width in zip(table.columns, widths):
+                    column.width = Cm(text_width * width / sum(widths))
             # row by row: python-docx's table.cell(r, c) walks the whole table on every call
             for values, row in zip([block.header] + block.rows, table.rows):
-                for value, cell in zip(values, row.cells):
-                    cell.text = clean(value)
+                for column, (value, cell) in enumerate(zip(values, row.cells)):
+                    cell.text = on_paper(value)
+                    if block.widths:
+                        cell.width = Cm(text_width * widths[column] / sum(widths))
+                    if block.small:
+                        for run in cell.paragraphs[0].runs:
+                            run.font.size = Pt(8.5)
             for cell in table.rows[0].cells:
                 for run in cell.paragraphs[0].runs:
                     run.bold = True
+            header = OxmlElement("w:tblHeader")   # the header row again on every page the table runs to
+            header.set(qn("w:val"), "true")
+            table.rows[0]._tr.get_or_add_trPr().append(header)
+            out.add_paragraph()   # room between the table and what follows
     buffer = io.BytesIO()
     out.save(buffer)
     return buffer.getvalue()
@@ -308,9 +361,10 @@ def to_docx(doc: Document) -> bytes:
 def to_odt(doc: Document) -> bytes:
     from odf import dc, meta
     from odf.opendocument import OpenDocumentText
-    from odf.style import (Footer, Header, MasterPage, PageLayout, PageLayoutProperties, ParagraphProperties,
-                           Style, TableCellProperties, TextProperties)
-    from odf.table import Table as OdfTable, TableCell, TableColumn, TableRow
+    from odf.style import (Footer, Header, ListLevelProperties, MasterPage, PageLayout, PageLayoutProperties,
+                           ParagraphProperties, Style, TableColumnProperties, TableProperties, TextProperties)
+    from odf.style import TableCellProperties
+    from odf.table import Table as OdfTable, TableCell, TableColumn, TableHeaderRows, TableRow
     from odf.text import H, List, ListItem, ListLevelStyleBullet, ListStyle, P, PageCount, PageNumber
 
     out = OpenDocumentText()
@@ -318,7 +372,8 @@ def to_odt(doc: Document) -> bytes:
     for level, size in ((1, "20pt"), (2, "16pt"), (3, "13pt"), (4, "12pt")):
         style = Style(name=f"Heading_20_{level}", displayname=f"Heading {level}", family="paragraph")
         style.addElement(TextProperties(fontsize=size, fontweight="bold"))
-        style.addElement(ParagraphProperties(margintop="0.3cm", marginbottom="0.15cm"))
+        # a heading stays with what it introduces, never alone at the foot of a page
+        style.addElement(ParagraphProperties(margintop="0.3cm", marginbottom="0.15cm", keepwithnext="always"))
         out.styles.addElement(style)
         headings[level] = style
     small = Style(name="Kop_en_voet", family="paragraph")
@@ -330,6 +385,16 @@ def to_odt(doc: Document) -> bytes:
     bold = Style(name="Vet", family="paragraph")
     bold.addElement(TextProperties(fontweight="bold"))
     out.automaticstyles.addElement(bold)
+    # paragraphs with room between them (the default style has none), as in the Word document
+    body = Style(name="Tekst", family="paragraph")
+    body.addElement(ParagraphProperties(margintop="0cm", marginbottom="0.2cm"))
+    out.automaticstyles.addElement(body)
+    compact = Style(name="Klein", family="paragraph")
+    compact.addElement(TextProperties(fontsize="8.5pt"))
+    out.automaticstyles.addElement(compact)
+    compact_bold = Style(name="Klein_vet", family="paragraph")
+    compact_bold.addElement(TextProperties(fontsize="8.5pt", fontweight="bold"))
+    out.automaticstyles.addElement(compact_bold)
     layout = PageLayout(name="Pagina")
     layout.addElement(PageLayoutProperties(pagewidth="21cm", pageheight="29.7cm", margintop="1.5cm",
                                            marginbottom="1.5cm", marginleft="2cm", marginright="2cm"))
@@ -347,7 +412,9 @@ def to_odt(doc: Document) -> bytes:
     master.addElement(footer)
     out.masterstyles.addElement(master)
     bullets = ListStyle(name="Bullets")
-    bullets.addElement(ListLevelStyleBullet(level=1, bulletchar="•"))
+    bullet = ListLevelStyleBullet(level=1, bulletchar="•")
+    bullet.addElement(ListLevelProperties(spacebefore="0.3cm", minlabelwidth="0.5cm"))   # room after the bullet
+    bullets.addElement(bullet)
     out.automaticstyles.addElement(bullets)
     out.meta.addElement(dc.Title(text=clean(doc.title)))
     out.meta.addElement(dc.Creator(text=AUTHOR))
@@ -356,27 +423,40 @@ def to_odt(doc: Document) -> bytes:
     for number, block in enumerate(doc.blocks):
         if isinstance(block, Heading):
             out.text.addElement(H(outlinelevel=block.level, stylename=headings[min(block.level, 4)],
-                                  text=clean(block.text)))
+                                  text=on_paper(block.text)))
         elif isinstance(block, Para):
-            out.text.addElement(P(text=clean(block.text)))
+            out.text.addElement(P(stylename=body, text=on_paper(block.text)))
         elif isinstance(block, Bullets):
             items = List(stylename=bullets)
             for item in block.items:
                 entry = ListItem()
-                entry.addElement(P(text=clean(item)))
+                entry.addElement(P(stylename=body, text=on_paper(item)))
                 items.addElement(entry)
             out.text.addElement(items)
         else:
-            table = OdfTable(name=f"Tabel{number}")
-            table.addElement(TableColumn(numbercolumnsrepeated=len(block.header)))
+            table_style = Style(name=f"Tabel{number}", family="table")
+            table_style.addElement(TableProperties(width="17cm", align="left"))
+            out.automaticstyles.addElement(table_style)
+            table = OdfTable(name=f"Tabel{number}", stylename=table_style)
+            widths = block.widths or (1.0,) * len(block.header)
+            for column, width in enumerate(widths):   # the column widths the content needs (rule ids, names)
+                column_style = Style(name=f"Tabel{number}.{column}", family="table-column")
+                column_style.addElement(TableColumnProperties(columnwidth=f"{17 * width / sum(widths):.2f}cm"))
+                out.automaticstyles.addElement(column_style)
+                table.addElement(TableColumn(stylename=column_style))
+            plain, strong = (compact, compact_bold) if block.small else (None, bold)
+            head = TableHeaderRows()   # repeated on every page the table runs to
+            table.addElement(head)
             for r, row in enumerate([block.header] + block.rows):
                 tr = TableRow()
                 for cell in row:
                     tc = TableCell(valuetype="string", stylename=cell_style)
-                    tc.addElement(P(text=clean(cell), stylename=bold) if r == 0 else P(text=clean(cell)))
+                    style = strong if r == 0 else plain
+                    tc.addElement(P(text=on_paper(cell), stylename=style) if style else P(text=on_paper(cell)))
                     tr.addElement(tc)
-                table.addElement(tr)
+                (head if r == 0 else table).addElement(tr)
             out.text.addElement(table)
+            out.text.addElement(P(stylename=body))   # room between the table and what follows
     buffer = io.BytesIO()
     out.write(buffer)
     return buffer.getvalue()

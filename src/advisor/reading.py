@@ -152,6 +152,7 @@ class WhyNotLine:
     text: str
     source: Optional[Source]
     excluded: bool
+    pages: list[int] = field(default_factory=list)   # further report pages, when the instruments cite others
 
 
 @dataclass
@@ -178,6 +179,7 @@ class Reading:
     scores: list[tuple[str, int, str]]   # name, score, what became of it
     notes: list[str] = field(default_factory=list)
     value_caveat: Optional[int] = None   # the caveat on the value's side of the threshold (after the value line)
+    gaps: dict[str, str] = field(default_factory=dict)   # instrument id -> the wishes it misses ('budget')
 
     @property
     def listed_caveats(self) -> list[ReadCaveat]:
@@ -285,10 +287,15 @@ def _why_not(advice: Advice, said: Said) -> list[WhyNotLine]:
     grouped: dict[tuple, WhyNotLine] = {}
     for item in advice.not_recommended:
         text, source = _why_not_line(item, advice.situation.goals)
-        key = (text.replace(item.name, "\x00"), source.page if source else None, item.excluded)
+        # one line per reason: the same words for two instruments are one line naming both, each page cited
+        # (a line per page left the second one empty, its sentence said already)
+        key = (text.replace(item.name, "\x00"), item.excluded)
         line = grouped.get(key)
         if line is None:
             line = grouped[key] = WhyNotLine([], key[0], source, item.excluded)
+        elif source is not None and source.page and (line.source is None or source.page != line.source.page) \
+                and source.page not in line.pages:
+            line.pages.append(source.page)
         line.instruments.append((item.instrument, item.name))
     lines = list(grouped.values())
     for line in lines:
@@ -328,9 +335,7 @@ def reading(advice: Advice, kb, reviews: Optional[dict[str, str]] = None) -> Rea
             actions[item.instrument] = f"hetzelfde als bij {done[same]}."
         else:
             done[same] = str(item.rank)
-            # the line starts with the instrument's name; inside the action it is 'dit instrument'
-            text = item.action.replace(item.name, "dit instrument") if item.name in item.action[1:] else item.action
-            actions[item.instrument] = said.tell(text, "Advies in het kort")
+            actions[item.instrument] = said.tell(item.action, "Advies in het kort")
     unmet = [said.tell(u.text, "Advies in het kort") for u in summary.unmet_goals]
     cards = []
     shortfalls: dict[tuple, ReadFit] = {}
@@ -385,9 +390,13 @@ def reading(advice: Advice, kb, reviews: Optional[dict[str, str]] = None) -> Rea
     scores = [(r.name, r.score, f"aanbevolen, {r.rank}e") for r in advice.recommendations]
     scores += [(n.name, n.score, "uitgesloten" if n.excluded else "niet aanbevolen") for n in advice.not_recommended
                if n.instrument not in ranks]
+    # the short advice names what an instrument misses ('past bij 2 van uw 3 wensen (niet: budget)'), so
+    # 'WIZZR costs money you do not have' is read before the cards
+    gaps = {r.instrument: ", ".join(dict.fromkeys(f.question for f in r.fit if f.verdict != "voldoet"))
+            for r in advice.recommendations}
     return Reading(advice=advice, summary=summary, actions=actions, unmet=unmet, warning=warning, caveats=caveats,
                    cards=cards, why_not=why_not, details=_details(advice, kb, reviews), scores=scores,
-                   value_caveat=value_caveat)
+                   value_caveat=value_caveat, gaps={k: v for k, v in gaps.items() if v})
 
 
 def _covers(said_text: str, reason: str, share: float = 0.7) -> bool:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .advice import Advice, Caveat, Recommendation, ReviewCount, Summary, SummaryItem
+from .advice import Advice, Caveat, NextStep, Recommendation, ReviewCount, Summary, SummaryItem
 from .formatting import money
 from .reviews import UNREVIEWED
 
 SHOWN = 3              # instruments in the short advice
-FIRST_SENTENCE = re.compile(r"^(.+?[.!?;])(?:\s|$)")
+# a sentence ends at '.', '!' or '?' before a capital (or the end), or at ';': not inside 'art. 2.82' or 'bijv. een'
+FIRST_SENTENCE = re.compile(r"^(.+?(?:[.!?](?=\s+[A-ZÀ-Ý\"'(]|\s*$)|;(?=\s|$)))")
 PARENS = re.compile(r"\([^()]*\)")
 NOTHING_TO_DO = re.compile(r"(?:Niet van toepassing|De bijlage zegt niet|De bijlage zegt niets|Het rapport beschrijft "
                            r"voor .+ geen|Er is geen vast format)", re.IGNORECASE)
@@ -31,13 +32,20 @@ def fit_words(rec: Recommendation) -> str:
     return f"past bij {said}" + (f"; bij {partly} deels" if partly else "")
 
 
-def action(rec: Recommendation) -> Optional[str]:
-    """What to do now: the first step of 'Aan de slag' (its question and the first sentence of its answer)."""
+def action_step(rec: Recommendation) -> Optional[NextStep]:
+    """The step the short advice tells the reader to take now: the first of 'Aan de slag' that asks something
+    of them ('Niet van toepassing' or 'De bijlage zegt niet ...' is no action: for a monitoring system in
+    preparation the action is the condition in the tender)."""
     if not rec.next_steps:
         return None
-    # the first step that asks something of the reader: 'Niet van toepassing' or 'De bijlage zegt niet ...'
-    # is no action (a monitoring system in preparation: the action is the condition in the tender)
-    step = next((s for s in rec.next_steps if not NOTHING_TO_DO.match(s.text.strip())), rec.next_steps[0])
+    return next((s for s in rec.next_steps if not NOTHING_TO_DO.match(s.text.strip())), rec.next_steps[0])
+
+
+def action(rec: Recommendation) -> Optional[str]:
+    """What to do now: the action step's question and the first sentence of its answer."""
+    step = action_step(rec)
+    if step is None:
+        return None
     text = step.text.strip()
     # the first sentence, not cut inside parentheses ('(p. 55, p. 13)', 'bijv.')
     found = FIRST_SENTENCE.match(PARENS.sub(lambda m: "\x00" * len(m.group(0)), text))
@@ -51,10 +59,17 @@ def is_shortfall(caveat: Caveat, rec: Recommendation) -> bool:
 
 
 def main_warning(advice: Advice) -> tuple[Optional[Caveat], tuple[str, ...]]:
-    """The one legal caveat that matters most: the first one citing the law on the first instrument,
+    """The one legal caveat that matters most: the one citing the law beside what the short advice tells the
+    reader to do now (the first instrument's action step: comparing bidders, the caveat on the award
+    criterion, not the one on a later condition), else the first one citing the law on the first instrument,
     else the first general one citing the law, else the first general one; with the instruments it is about."""
     first = advice.recommendations[0] if advice.recommendations else None
     if first is not None:
+        step = action_step(first)
+        beside = {c.rule for c in step.caveats} if step is not None else set()
+        for caveat in first.caveats:
+            if caveat.rule in beside and caveat.source.articles and not is_shortfall(caveat, first):
+                return caveat, (first.instrument,)
         for caveat in first.caveats:
             if caveat.source.articles and not is_shortfall(caveat, first):
                 return caveat, (first.instrument,)
