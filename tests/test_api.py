@@ -160,7 +160,7 @@ def test_a_batch_answers_per_situation_as_the_cli_does(client, advisor, tmp_path
     # advisor batch says the same of the same lines
     lines = tmp_path / "s.jsonl"
     lines.write_text("".join(json.dumps(s) + "\n" for s in situations), encoding="utf-8")
-    records = [json.loads(text) for _, text in b.work(list(b.read_lines(lines, "jsonl")), "full", "jsonl", advisor)]
+    records = [json.loads(text) for _, _, text in b.work(list(b.read_lines(lines, "jsonl")), "full", "jsonl", advisor)]
     assert [r["ok"] for r in records] == ["advice" in r for r in body["results"]]
     assert records[1]["problems"] == [f"{e['name'].removeprefix('situations.1.')}: {e['reason']}"
                                       for e in body["results"][1]["problem"]["errors"]]

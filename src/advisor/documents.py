@@ -135,7 +135,7 @@ def advice_document(advice: Advice, kb, permalink: str, filing: Optional[Filing]
     items = []
     for item in summary.instruments:
         gap = read.gaps.get(item.instrument)
-        line = f"{item.rank}. {item.name}: {item.fit}" + (f" (niet: {gap})." if gap else ".")
+        line = f"{item.rank}. {item.name}: {item.fit}." + (f" Niet bij: {gap}." if gap else "")
         if read.actions.get(item.instrument):
             line += f" Nu: {read.actions[item.instrument]}"
         items.append(line)
