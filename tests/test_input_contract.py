@@ -84,7 +84,7 @@ def cli_read(advisor, read, capsys):
 
 
 def batch_line(advisor, path: Path, kind: str):
-    [(_, text)] = b.work(list(b.read_lines(path, kind)), "full", "jsonl", advisor)
+    [(_, _, text)] = b.work(list(b.read_lines(path, kind)), "full", "jsonl", advisor)   # (line, ok, text)
     record = json.loads(text)
     return ("advice", record["advice"]) if record["ok"] else ("problems", record["problems"])
 
@@ -159,7 +159,10 @@ def test_a_batch_line_is_read_as_the_api_reads_a_body(client, advisor, tmp_path,
 def test_a_csv_column_given_twice_is_refused(advisor, tmp_path):
     path = tmp_path / "s.csv"
     path.write_text("phase,phase\nuitvoering,aanbesteding\n", encoding="utf-8")
-    assert batch_line(advisor, path, "csv") == ("problems", ["phase: mag maar één keer voorkomen"])
+    # refused as a whole file: the header names the column twice (the batch reports it with its line)
+    kind, problems = batch_line(advisor, path, "csv")
+    assert kind == "problems" and len(problems) == 1
+    assert "'phase'" in problems[0] and "meer dan één keer" in problems[0]
 
 
 def test_list_fields_are_known():

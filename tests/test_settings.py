@@ -96,6 +96,8 @@ SAMPLES: dict[str, tuple[str, str, str | None]] = {
     "base_url": ("https://a.example.nl", "https://b.example.nl", "ftp://keuzehulp.example.nl"),
     "host": ("0.0.0.0", "127.0.0.2", None), "contact": ("mailto:a@example.nl", "https://example.nl/contact", None),
     "forwarded_allow_ips": ("10.0.0.1", "127.0.0.1", None),
+    # whole numbers whose type samples fall on the default (32 idle connections) or below the minimum (1 KiB)
+    "max_idle": ("16", "64", "abc"), "max_header_bytes": ("8192", "32768", "512"),
 }
 BY_TYPE = {int: ("32", "64", "abc"), float: ("0.25", "0.75", "soon"), bool: ("1", "0", "maybe")}
 
