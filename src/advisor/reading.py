@@ -392,8 +392,19 @@ def reading(advice: Advice, kb, reviews: Optional[dict[str, str]] = None) -> Rea
                if n.instrument not in ranks]
     # the short advice names what an instrument misses ('past bij 2 van uw 3 wensen (niet: budget)'), so
     # 'WIZZR costs money you do not have' is read before the cards
-    gaps = {r.instrument: ", ".join(dict.fromkeys(f.question for f in r.fit if f.verdict != "voldoet"))
+    # a goal is named by its label ('Niet bij: Inschrijvers vergelijken op sociale impact'; a long one shortened,
+    # as in the table: said in full under 'Uw antwoorden'), another wish by its question ('budget'): 'doelen'
+    # alone does not say which of two goals it misses
+    gaps = {r.instrument: ", ".join(dict.fromkeys(short_label(f.answer_text, 5) if f.answer == "goals" else f.question
+                                                  for f in r.fit if f.verdict != "voldoet"))
             for r in advice.recommendations}
+    first_with: dict[str, int] = {}   # the same gap for a later instrument: said once, as with 'Nu:'
+    for rec in advice.recommendations:
+        gap = gaps[rec.instrument]
+        if gap and gap in first_with:
+            gaps[rec.instrument] = f"hetzelfde als {first_with[gap]}"
+        elif gap:
+            first_with[gap] = rec.rank
     return Reading(advice=advice, summary=summary, actions=actions, unmet=unmet, warning=warning, caveats=caveats,
                    cards=cards, why_not=why_not, details=_details(advice, kb, reviews), scores=scores,
                    value_caveat=value_caveat, gaps={k: v for k, v in gaps.items() if v})
