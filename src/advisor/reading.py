@@ -23,7 +23,7 @@ from .formatting import unsaid
 from .models import Instrument, Source
 from .reviews import UNREVIEWED
 from .rule_models import ScoreRule
-from .summary import is_shortfall, summarize
+from .summary import SHOWN, is_shortfall, summarize
 from .textcheck import MIN_WORDS, PAGE_REF, WORD, fragments
 
 NUMBER_WORDS = {2: "twee", 3: "drie", 4: "vier", 5: "vijf", 6: "zes", 7: "zeven", 8: "acht", 9: "negen", 10: "tien"}
@@ -405,6 +405,14 @@ def reading(advice: Advice, kb, reviews: Optional[dict[str, str]] = None) -> Rea
             gaps[rec.instrument] = f"hetzelfde als {first_with[gap]}"
         elif gap:
             first_with[gap] = rec.rank
+            # a goal the short advice's instruments miss but a folded one serves: say which, at the first mention
+            shown = {r.instrument for r in advice.recommendations[:SHOWN]}
+            missed = [f.value for f in rec.fit if f.answer == "goals" and f.verdict != "voldoet"]
+            later = [r for r in advice.recommendations if r.instrument not in shown
+                     and any(goal in r.serves for goal in missed)
+                     and not any(goal in s.serves for s in advice.recommendations[:SHOWN] for goal in missed)]
+            if rec.instrument in shown and later:
+                gaps[rec.instrument] = f"{gap} (daarvoor: {later[0].rank}. {later[0].name})"
     return Reading(advice=advice, summary=summary, actions=actions, unmet=unmet, warning=warning, caveats=caveats,
                    cards=cards, why_not=why_not, details=_details(advice, kb, reviews), scores=scores,
                    value_caveat=value_caveat, gaps={k: v for k, v in gaps.items() if v})
