@@ -270,7 +270,7 @@ def test_a_watcher_that_keeps_failing_shows_in_health(tmp_path):
         service.stop()
 
 
-def test_counting_past_the_first_50_is_exact_and_needs_no_pydantic_errors(client, seen_by_pydantic):
+def test_counting_past_the_first_50_of_each_situation_is_exact(client, seen_by_pydantic):
     one = {"goals": [0] * 66, "themes": [0, "sr_monitoren"], "levels": ["onzin"], "x": 1}
     response = client.post("/api/v1/advice/batch", json={"situations": [one] * 300})
     assert response.status_code == 200 and response.json()["failed"] == 300

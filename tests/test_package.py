@@ -124,7 +124,8 @@ def test_advise_from_any_folder(install):
     assert [r["name"] for r in installed["recommendations"]] == [r.name for r in here.recommendations]
     assert installed["recommendations"][0]["name"] == here.recommendations[0].name
     text = install.run(install.advisor, "advise", "-s", "phase=uitvoering", "-s", "goals=sr_monitoren").stdout
-    assert f"1. {here.recommendations[0].name} (score" in text
+    # the reader's text: the first instrument's card by name, its score only in the appendix for lawyers
+    assert f"\n1. {here.recommendations[0].name}\n" in text and "Bijlage: details voor juristen" in text
 
 
 def _free_port() -> int:

@@ -97,6 +97,32 @@ class Firing(Strict):
     instruments: tuple[str, ...]
 
 
+class SummaryItem(Strict):
+    """One recommended instrument in 'Advies in het kort': how well it fits, in words, and what to do now."""
+    instrument: str
+    name: str
+    rank: int
+    fit: str                        # "past bij 4 van uw 5 wensen"
+    action: Optional[str] = None    # the first step of 'Aan de slag', in the user's phase
+
+
+class ReviewCount(Strict):
+    """How many of the rules behind this advice a legal advisor approved (and still approves)."""
+    reviewed: int
+    rules: int
+    text: str                       # "2 van de 31 regels in dit advies zijn juridisch beoordeeld"
+
+
+class Summary(Strict):
+    """'Advies in het kort': what a reader needs first. The same in every view; the details stay below."""
+    instruments: tuple[SummaryItem, ...]         # the 1-3 instruments to use
+    warning: Optional[Caveat] = None             # the one legal caveat that matters most here
+    warning_instruments: tuple[str, ...] = ()    # the instruments it is about (none: it holds for all)
+    unmet_goals: tuple[UnmetGoal, ...] = ()      # stated goals that nothing serves
+    contract_value: Optional[str] = None         # the estimated value as understood ("€ 450.000")
+    review: ReviewCount
+
+
 class Advice(Strict):
     kb_version: str
     situation: Situation
@@ -108,3 +134,4 @@ class Advice(Strict):
     not_recommended: tuple[NotRecommended, ...]
     trace: tuple[Firing, ...]
     tie_break: str
+    summary: Optional[Summary] = None   # 'Advies in het kort' (full view; None in the compact one)

@@ -186,6 +186,22 @@ BY_SCHEMA = {
     "CostPair.note": "Toelichting op de kosten: waar Tabel 1 en de bijlage verschillen, en welke lezing de kennisbank volgt.",
     "EffortPair.opdrachtgever": "Inspanning van de opdrachtgever.",
     "EffortPair.opdrachtnemer": "Inspanning van de opdrachtnemer.",
+    "CostPair.paid_by": "Wie volgens de bijlage werkelijk betaalt, waar die afwijkt van Tabel 1 (zie `note`).",
+    "Derivation.outside": "Het feit dat wordt afgeleid als de peildatum in geen periode van de drempeltabel valt.",
+    "ScoreRuleOut.ranks_last": "Een harde grens van de gebruiker (bijv. geen budget): de instrumenten waarop de "
+                               "regel vuurt, komen na alle andere, met de reden erbij.",
+    "Advice.summary": "'Advies in het kort': wat een lezer eerst nodig heeft, in elke weergave hetzelfde.",
+    "Summary.instruments": "De 1-3 instrumenten om te gebruiken, met hoe goed ze passen en wat u nu doet.",
+    "Summary.warning": "De ene juridische kanttekening die hier het zwaarst weegt; null als er geen is.",
+    "Summary.warning_instruments": "Ids van de instrumenten waarover die kanttekening gaat (leeg: het hele advies).",
+    "Summary.unmet_goals": "Opgegeven doelen die geen aanbevolen instrument dient.",
+    "Summary.contract_value": "De geraamde waarde zoals begrepen (\"€ 450.000\"), zodat een misverstaan bedrag opvalt.",
+    "Summary.review": "Hoeveel regels van dit advies een juridisch adviseur beoordeelde.",
+    "SummaryItem.fit": "Hoe goed het instrument past, in woorden (\"past bij 3 van uw 4 wensen\").",
+    "SummaryItem.action": "Wat u nu doet: de eerste stap van 'Aan de slag' die iets van u vraagt.",
+    "ReviewCount.reviewed": "Aantal regels van dit advies dat een juridisch adviseur goedkeurde (en nog goedkeurt).",
+    "ReviewCount.rules": "Aantal regels dat voor dit advies vuurde.",
+    "ReviewCount.text": "Dezelfde telling in een zin.",
 }
 
 # Schemas, in Dutch (a model's docstring is written for its maintainers, in English: it is replaced).
@@ -201,6 +217,10 @@ SCHEMAS = {
     "UnmetGoal": "Een opgegeven doel dat geen aanbevolen instrument dient, met de dichtstbijzijnde alternatieven.",
     "BatchItem": "Het resultaat van één situatie uit een batch: een advies of een probleem, met haar index.",
     "CompactBatchItem": "Het resultaat van één situatie uit een batch: een compact advies of een probleem.",
+    "Summary": "'Advies in het kort': de instrumenten, de belangrijkste juridische kanttekening, doelen zonder "
+               "instrument, de geraamde waarde zoals begrepen en de beoordelingsregel.",
+    "SummaryItem": "Een aanbevolen instrument in 'Advies in het kort'.",
+    "ReviewCount": "Hoeveel regels achter dit advies juridisch zijn beoordeeld.",
 }
 
 

@@ -161,6 +161,9 @@ def advise(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (required for odt/docx)."),
     top: int = typer.Option(5, "--top", help="How many recommendations to show in text output."),
     kb: Optional[Path] = KB,
+    opdracht: str = typer.Option("", "--opdracht", help="Odt/docx: the contract the advice is for (in the header)."),
+    kenmerk: str = typer.Option("", "--kenmerk", help="Odt/docx: your reference (in the header)."),
+    behandelaar: str = typer.Option("", "--behandelaar", help="Odt/docx: who handles it."),
 ) -> None:
     """Give a ranked, explained advice for a situation."""
     if fmt in (AdviceFormat.odt, AdviceFormat.docx) and output is None:
@@ -171,10 +174,17 @@ def advise(
     advisor = _advisor(kb)
     advice = advisor.advise(situation)
     if output is not None and fmt in (AdviceFormat.odt, AdviceFormat.docx):   # output checked above
-        from .documents import advice_document, to_docx, to_odt
+        from .documents import Filing, advice_document, permalink_text, to_docx, to_odt
+        from .settings import SettingsError, load_settings
         from .situations import to_pairs
         from urllib.parse import urlencode
-        document = advice_document(advice, advisor.kb, "/advies?" + urlencode(to_pairs(situation)))
+        try:
+            base = load_settings().base_url
+        except SettingsError:
+            base = ""   # a bad ADVISOR_BASE_URL stops the server; a document then says it has no link
+        document = advice_document(advice, advisor.kb, permalink_text(base, "/advies?" + urlencode(to_pairs(situation))),
+                                   Filing(opdracht.strip(), kenmerk.strip(), behandelaar.strip()),
+                                   advisor.explainer.reviews)
         output.write_bytes(to_odt(document) if fmt is AdviceFormat.odt else to_docx(document))
         typer.echo(f"{output}: advies als {fmt.value} geschreven")
         return

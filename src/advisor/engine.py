@@ -286,4 +286,6 @@ class Advisor:
         return compact(self.explainer.build(situation, reference_date, fired, full=False))
 
     def _advise(self, situation: Situation, reference_date: dt.date) -> Advice:
-        return self.explainer.build(situation, reference_date, self.fire(situation, reference_date))
+        from .summary import summarize
+        advice = self.explainer.build(situation, reference_date, self.fire(situation, reference_date))
+        return advice.model_copy(update={"summary": summarize(advice, self.explainer.reviews)})

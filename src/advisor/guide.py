@@ -61,13 +61,14 @@ def maintainer_guide(root: Path) -> str:
         result = runner.invoke(app, list(args))
         shown[key] = f"$ advisor {' '.join(_quote(a) for a in args)}\n{result.output.rstrip()}\n(exit {result.exit_code})"
 
-    from . import invariants
-    real_today = invariants.today
+    from . import documents, invariants
+    real_today, real_made = invariants.today, documents.today
     invariants.today = lambda: dt.date.fromisoformat(DAY)   # the threshold warning, as of the guide's day
+    documents.today = lambda: dt.date.fromisoformat(DAY)    # 'gemaakt op' in the advice it shows
     try:
         _run_all(root, run, shown)
     finally:
-        invariants.today = real_today
+        invariants.today, documents.today = real_today, real_made
     shown["strict"] = _shorten(shown["strict"])
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefined=StrictUndefined,
                       keep_trailing_newline=True)

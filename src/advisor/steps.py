@@ -8,14 +8,16 @@ to some procedures, the instrument's `tender_uses_allowed_when` decides for this
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Optional, get_args
 
 from pydantic import Field
 
 from . import conditions as cnd
 from .advice import Caveat, NextStep
 from .models import Instrument, Practice, PracticeRow, Situation, Source, Strict
-from .vocab import Phase
+from .vocab import Goal, Phase
+
+GOALS = set(get_args(Goal))
 
 Row = Literal["responsible", "deliverables.inschrijvers", "deliverables.opdrachtnemers", "contract_monitoring",
               "evidence", "registration", "indicators"]
@@ -90,6 +92,9 @@ class StepMaker:
         free = [u for u in instrument.tender_uses if u not in instrument.tender_uses_limited]
         limited = list(instrument.tender_uses_limited)
         usable = free + (limited if allowed else [])
+        # a use that is itself a goal (a reserved contract) is named only when the user did not state
+        # other goals: in a situation that is not reserved it is no use of the instrument
+        usable = [u for u in usable if not situation.goals or u not in GOALS or u in situation.goals]
         text = (f"Volgens het rapport kan {instrument.name} hier dienen als: "
                 f"{', '.join(self.words.get(u, u) for u in usable)}." if usable else
                 f"In uw situatie noemt het rapport voor {instrument.name} geen gebruik in de aanbesteding.")

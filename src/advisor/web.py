@@ -25,7 +25,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from . import webview as view
 from .articles import article_use, article_uses
 from .errors import SituationError
-from .formatting import FIT_MARKS, fit_summary, money, source_text
+from .formatting import FIT_MARKS, article_groups, article_name, money
+from .reading import reading, short_label
+from .documents import FILING_FIELDS, FILING_MAX, Filing, permalink_text
 from .situations import FREE_TEXT, from_pairs, to_pairs
 
 from .paths import STATIC, TEMPLATES
@@ -43,6 +45,10 @@ MD_SYNTAX = re.compile(r"([\\`*_\[\](){}#+\-!|~:@])")   # ':' and '@': GFM autol
 WWW = re.compile(r"(?i)(www)\.")                            # and bare www. addresses
 
 
+REPO_FILE = re.compile(r"\b(?:knowledge|rules)/[\w./-]+\.ya?ml\b")
+REPO_FILE_ASIDE = re.compile(r"\s*\((?:zie )?(?:knowledge|rules)/[\w./-]+\.ya?ml\)")
+
+
 class MarkdownSafe(str):
     """Text that is already Markdown (built here from escaped parts): the template prints it as is."""
 
@@ -50,6 +56,11 @@ class MarkdownSafe(str):
 def _md_plain(text: str) -> str:
     """Every value in the Markdown: no raw HTML, and no line break (so it cannot start a block)."""
     return LINE_BREAKS.sub(" ", text).replace("<", "&lt;").replace(">", "&gt;")
+
+
+def md_cell(text: Any) -> str:
+    """KB text in Markdown as written (no raw HTML, no line break), with '|' escaped so a table cell holds."""
+    return _md_plain(str(text)).replace("|", "\\|")
 
 
 def md_escape(text: Any) -> str:
@@ -75,17 +86,29 @@ def _md_finalize(context, value: Any) -> Any:
     return md_escape(value) if context.get("md_strict") else _md_plain(value)
 
 
+def _no_paths(value: Any) -> Any:
+    """No file of the repository on a page: a maintainer's '(zie knowledge/legal.yaml)' in a KB text is
+    left out, a path elsewhere in a sentence reads 'de kennisbank'."""
+    if isinstance(value, str) and REPO_FILE.search(value):
+        return REPO_FILE.sub("de kennisbank", REPO_FILE_ASIDE.sub("", value))
+    return value
+
+
 def _environments() -> tuple[Environment, Environment]:
     if _ENVS:
         return _ENVS[0]
     html = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True)
+                       trim_blocks=True, lstrip_blocks=True, finalize=_no_paths)
+    html.filters["rule_text"] = view.rule_text
     markdown = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefined=StrictUndefined,
                            finalize=_md_finalize, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     for env in (html, markdown):
         env.filters["money"] = money
         env.filters["first_upper"] = view.first_upper
         env.globals["urlencode"] = urlencode
+        env.globals["article_name"] = article_name
+        env.globals["article_groups"] = article_groups
+        env.globals["short_label"] = short_label
     _ENVS.append((html, markdown))
     return html, markdown
 
@@ -146,7 +169,25 @@ def web_router(service, *, base_url: str = "", contact: str = "") -> APIRouter:
                     show_if={f: view.condition_json(q.show_if) for f, q in questions.items()})
 
     def situation_of(request: Request):
-        return from_pairs(request.query_params.multi_items())
+        return from_pairs([(k, v) for k, v in request.query_params.multi_items() if k not in FILING_FIELDS])
+
+    def filing_of(request: Request) -> Filing:
+        """Opdracht, kenmerk and behandelaar for a document to file (free text, as strict as the municipality)."""
+        values: dict[str, str] = {}
+        problems = []
+        for name in FILING_FIELDS:
+            given = request.query_params.getlist(name)
+            value = given[-1].strip() if given else ""
+            if len(given) > 1:
+                problems.append((name, "mag maar één keer voorkomen"))
+            elif len(value) > FILING_MAX:
+                problems.append((name, f"is te lang (ten hoogste {FILING_MAX} tekens)"))
+            elif LINE_BREAKS.search(value.replace("\t", " ")):
+                problems.append((name, "mag geen regeleinden of stuurtekens bevatten"))
+            values[name] = value
+        if problems:
+            raise SituationError(problems)
+        return Filing(**values)
 
     @router.get("/", response_class=HTMLResponse)
     def questionnaire(request: Request):
@@ -163,7 +204,8 @@ def web_router(service, *, base_url: str = "", contact: str = "") -> APIRouter:
         labels = view.Labels(advisor.kb)
         given, still_open = view.answers(situation, labels, advisor.kb.questionnaire.questions)
         return page(request, "advies.html", kb=advisor.kb, answers=True, advice=advice, given=given, still_open=still_open,
-                    permalink=urlencode(to_pairs(situation)), derived={f.name: f for f in advice.derived})
+                    reading=reading(advice, advisor.kb, advisor.explainer.reviews), filing_fields=FILING_FIELDS,
+                    filing_max=FILING_MAX, pairs=to_pairs(situation), permalink=urlencode(to_pairs(situation)), derived={f.name: f for f in advice.derived})
 
     @router.get("/advies.json")
     def advice_json(request: Request):
@@ -183,14 +225,13 @@ def web_router(service, *, base_url: str = "", contact: str = "") -> APIRouter:
             if err.more:
                 text += f"- en nog {err.more} {'fout' if err.more == 1 else 'fouten'}\n"
             return Response(text, status_code=400, media_type="text/markdown; charset=utf-8", headers=ANSWERS)
+        from .documents import advice_document, to_markdown
         advisor = service.advisor
         advice = advisor.advise(situation)
-        labels = view.Labels(advisor.kb)
-        given, _ = view.answers(situation, labels, advisor.kb.questionnaire.questions)
-        body = markdown.get_template("advies.md").render(
-            kb=advisor.kb, labels=labels, advice=advice, given=given, online=md_permalink(base, situation),
-            md_strict=md_strict([getattr(situation, name) for name in FREE_TEXT]),
-            source=lambda src: source_text(advisor.kb, src), fit_summary=fit_summary)
+        strict = md_strict([getattr(situation, name) for name in FREE_TEXT])
+        made = advice_document(advice, advisor.kb, permalink_text(base, "/advies?" + urlencode(to_pairs(situation))),
+                               reviews=advisor.explainer.reviews)
+        body = to_markdown(made, md_escape if strict else md_cell)
         return Response(body, media_type="text/markdown; charset=utf-8",
                         headers={"Content-Disposition": 'inline; filename="advies.md"', **ANSWERS})
 
@@ -207,11 +248,12 @@ def web_router(service, *, base_url: str = "", contact: str = "") -> APIRouter:
         from .problems import invalid_input, problem_response  # the API's error envelope
         try:
             situation = situation_of(request)
+            filing = filing_of(request)
         except SituationError as err:
             return problem_response(request.url.path, invalid_input(err.errors))
         advisor = service.advisor
-        permalink = f"{base}/advies?{urlencode(to_pairs(situation))}"
-        made = advice_document(advisor.advise(situation), advisor.kb, permalink)
+        permalink = permalink_text(base, f"/advies?{urlencode(to_pairs(situation))}")
+        made = advice_document(advisor.advise(situation), advisor.kb, permalink, filing, advisor.explainer.reviews)
         body = to_odt(made) if kind == "odt" else to_docx(made)
         return Response(body, media_type=DOCUMENT_TYPES[kind],
                         headers={"Content-Disposition": f'attachment; filename="advies.{kind}"', **ANSWERS})

@@ -7,6 +7,7 @@ Presentation only: no rule is decided here. The engine decides; this module name
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Optional
 from collections.abc import Iterable
@@ -15,6 +16,7 @@ from . import conditions as cnd
 from .errors import SituationError
 from .models import Instrument, Question, Situation
 from .operators import OPERATORS
+from .reading import FitRow, fit_rows  # noqa: F401 - the templates' names (the documents share them)
 from .wording import KIND_INTROS, KIND_TITLES, Labels, Words, describe  # noqa: F401 - the templates' names
 
 log = logging.getLogger("advisor.web")
@@ -88,24 +90,6 @@ def error_map(err: SituationError, questions: dict[str, Question]) -> tuple[dict
 
 
 @dataclass
-class FitRow:
-    question: str
-    answer: str
-    cells: list   # one Fit (or None) per compared instrument
-
-
-def fit_rows(recommendations) -> list[FitRow]:
-    """One row per answered wish for the top-3 table, in the order the first instrument lists them."""
-    rows: dict[tuple, FitRow] = {}
-    for column, rec in enumerate(recommendations):
-        for fit in rec.fit:
-            row = rows.setdefault((fit.answer, fit.value),
-                                  FitRow(fit.question, fit.answer_text, [None] * len(recommendations)))
-            row.cells[column] = fit
-    return list(rows.values())
-
-
-@dataclass
 class Answer:
     question: Question
     text: str
@@ -151,3 +135,23 @@ def filter_instruments(kb, labels: Labels, query: dict[str, str]) -> tuple[list[
     chosen = {name: query[name] for name in FILTERS if query.get(name) and name not in errors}
     found = [i for i in kb.instruments if all(value in getattr(i, FILTERS[name]) for name, value in chosen.items())]
     return found, errors
+
+
+# ---------------------------------------------------------------- rule texts as templates
+
+PLACEHOLDER_GLUED = re.compile(r"\{([a-z_.]+)\}[a-z]*")
+PLACEHOLDER_NAMES = {"instrument": "het instrument"}
+
+
+def rule_text(text: str) -> str:
+    """A rule's text as the rules page shows it: each placeholder as what fills it, in brackets ('[het
+    instrument]', '[fase]'), a suffix glued to it ('{phase}sfase') dropped with the braces."""
+    def name(match: re.Match) -> str:
+        field = match.group(1)
+        if field in PLACEHOLDER_NAMES:
+            return f"[{PLACEHOLDER_NAMES[field]}]"
+        words = {"phase": "fase", "province": "provincie", "municipality": "gemeente", "levels": "niveaus",
+                 "measured_by": "wie meet", "contract_value_eur": "geraamde waarde"}
+        last = field.split(".")[-1]
+        return f"[{words.get(last, last.replace('_', ' '))}]"
+    return PLACEHOLDER_GLUED.sub(name, text)
