@@ -186,10 +186,6 @@ BY_SCHEMA = {
     "CostPair.note": "Toelichting op de kosten: waar Tabel 1 en de bijlage verschillen, en welke lezing de kennisbank volgt.",
     "EffortPair.opdrachtgever": "Inspanning van de opdrachtgever.",
     "EffortPair.opdrachtnemer": "Inspanning van de opdrachtnemer.",
-    "CostPair.paid_by": "Wie volgens de bijlage werkelijk betaalt, waar die afwijkt van Tabel 1 (zie `note`).",
-    "Derivation.outside": "Het feit dat wordt afgeleid als de peildatum in geen periode van de drempeltabel valt.",
-    "ScoreRuleOut.ranks_last": "Een harde grens van de gebruiker (bijv. geen budget): de instrumenten waarop de "
-                               "regel vuurt, komen na alle andere, met de reden erbij.",
     "Advice.summary": "'Advies in het kort': wat een lezer eerst nodig heeft, in elke weergave hetzelfde.",
     "Summary.instruments": "De 1-3 instrumenten om te gebruiken, met hoe goed ze passen en wat u nu doet.",
     "Summary.warning": "De ene juridische kanttekening die hier het zwaarst weegt; null als er geen is.",
