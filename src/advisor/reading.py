@@ -274,9 +274,11 @@ def _why_not_line(item: NotRecommended, goals: tuple[str, ...]) -> tuple[str, Op
     if item.excluded and item.why_not:
         first = item.why_not[0]
         return first.text, first.source
-    if goals and not item.serves:
-        return ("Dient geen van uw doelen." if len(goals) > 1 else "Dient uw doel niet."), None
+    # a point against it says why (the situation rules out the use through which it would serve the
+    # goal, or the report calls it unsuitable); only without one, that it serves none of the goals
     against = [w for w in item.why_not if w.rule is not None]
+    if goals and not item.serves and not against:
+        return ("Dient geen van uw doelen." if len(goals) > 1 else "Dient uw doel niet."), None
     line = against[0] if against else (item.why_not[-1] if item.why_not else None)
     if line is None:
         return "Past niet bij uw antwoorden.", None

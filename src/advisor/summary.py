@@ -58,6 +58,9 @@ def is_shortfall(caveat: Caveat, rec: Recommendation) -> bool:
     return any(f.verdict != "voldoet" and f.rule == caveat.rule and caveat.text.endswith(f.reason) for f in rec.fit)
 
 
+ROUTE = re.compile(r"\b(vergelijkt u|bijvoorbeeld|kies een van beide|kunt u)\b", re.IGNORECASE)
+
+
 def main_warning(advice: Advice) -> tuple[Optional[Caveat], tuple[str, ...]]:
     """The one legal caveat that matters most: the one citing the law beside what the short advice tells the
     reader to do now (the first instrument's action step: comparing bidders, the caveat on the award
@@ -73,6 +76,12 @@ def main_warning(advice: Advice) -> tuple[Optional[Caveat], tuple[str, ...]]:
         for caveat in first.caveats:
             if caveat.source.articles and not is_shortfall(caveat, first):
                 return caveat, (first.instrument,)
+    if first is None and advice.unmet_goals:
+        # nothing serves the goal: the caveat that names the route which does (comparing bidders: an award
+        # criterion) matters more than the threshold; such a caveat is about the goal, so it names its label
+        for caveat in advice.general_caveats:
+            if caveat.source.articles and ROUTE.search(caveat.text):
+                return caveat, ()
     for caveat in advice.general_caveats:
         if caveat.source.articles:
             return caveat, ()
