@@ -132,10 +132,10 @@ def test_fill_the_questionnaire_submit_and_open_the_permalink(page, base_url, se
     url = page.url
     ranked = ranking(page)
     assert ranked and ranked == expected(service, url)
-    # PSO30+ is pass/fail (p. 39-41), not for comparing; above the threshold the report names the PSO as a
-    # criterion only in onderhandse gunning (p. 36), so € 300.000 leaves the Impactcalculator
-    assert set(ranked) == {"impactcalculator"}
-    assert page.locator("#niet-pso").count() == 1 and page.locator("#niet-pso30plus").count() == 1
+    # PSO30+ is pass/fail (p. 39-41), not for comparing; below the threshold and onderhands the report names
+    # the PSO as a criterion (p. 36) and the Impactcalculator as an impact measurement (p. 16)
+    assert set(ranked) == {"pso", "impactcalculator"}
+    assert page.locator("#niet-pso30plus").count() == 1
     assert "Europese drempel" in page.locator(".kernfeit").inner_text()
     # every other instrument named once under "Waarom niet?" (those with the same reason on one line)
     assert page.locator(".waarom-niet a[id^=niet-]").count() == len(service.advisor.kb.instruments) - len(ranked)
