@@ -8,41 +8,10 @@ from __future__ import annotations
 import datetime as dt
 
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from advisor.models import Situation
 from advisor.reference import reference_firings
-from advisor.vocab import (
-    Authority, Budget, ContractType, Goal, Level, MeasuredBy, Phase, Procedure, Province, Regime, Role,
-    SituationTheme, SrClause, Supplier, values,
-)
-
-
-def maybe(strategy):
-    return st.none() | strategy
-
-
-def some(vocabulary):
-    return st.lists(st.sampled_from(values(vocabulary)), max_size=4, unique=True).map(tuple)
-
-
-situations = st.builds(
-    Situation,
-    phase=maybe(st.sampled_from(values(Phase))), role=maybe(st.sampled_from(values(Role))),
-    themes=some(SituationTheme), goals=some(Goal), levels=some(Level),
-    measured_by=maybe(st.sampled_from(values(MeasuredBy))), supplier=maybe(st.sampled_from(values(Supplier))),
-    province=maybe(st.sampled_from(values(Province))),
-    municipality=maybe(st.sampled_from(["Rotterdam", "rotterdam", "Utrecht"])),
-    procedure=maybe(st.sampled_from(values(Procedure))),
-    contract_value_eur=maybe(st.sampled_from([0.0, 50000.0, 139999.0, 140000.0, 216000.0, 300000.0, 749999.0,
-                                              750000.0, 5404000.0, 6e6]) | st.floats(0, 1e7).map(lambda v: round(v, 2))),
-    contracting_authority=maybe(st.sampled_from(values(Authority))),
-    contract_type=maybe(st.sampled_from(values(ContractType))),
-    banenafspraak=maybe(st.booleans()), budget_opdrachtgever=maybe(st.sampled_from(values(Budget))),
-    regime=maybe(st.sampled_from(values(Regime))), sr_clause=maybe(st.sampled_from(values(SrClause))),
-    services_art_2_82a=maybe(st.booleans()), cross_border_interest=maybe(st.booleans()),
-    reference_date=maybe(st.dates(dt.date(2023, 6, 1), dt.date(2028, 12, 31))),
-)
+from strategies import situations
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

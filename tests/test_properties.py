@@ -2,38 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor.models import Situation
-from advisor.vocab import (Authority, Budget, ContractType, Goal, Level, MeasuredBy, Phase, Procedure, Province,
-                           Role, SituationTheme, Supplier, values)
+from strategies import situations
 
-
-def maybe(strategy):
-    return st.none() | strategy
-
-
-def several(vocab):
-    return st.lists(st.sampled_from(values(vocab)), unique=True, max_size=4).map(tuple)
-
-
-situations = st.builds(
-    Situation,
-    phase=maybe(st.sampled_from(values(Phase))), role=maybe(st.sampled_from(values(Role))),
-    themes=several(SituationTheme), goals=several(Goal), levels=several(Level),
-    measured_by=maybe(st.sampled_from(values(MeasuredBy))), supplier=maybe(st.sampled_from(values(Supplier))),
-    province=maybe(st.sampled_from(values(Province))),
-    municipality=maybe(st.sampled_from(["Rotterdam", "rotterdam", "Utrecht", "Zwolle"])),
-    procedure=maybe(st.sampled_from(values(Procedure))),
-    contract_value_eur=maybe(st.floats(min_value=0, max_value=1e8, allow_nan=False)),
-    contracting_authority=maybe(st.sampled_from(values(Authority))),
-    contract_type=maybe(st.sampled_from(values(ContractType))),
-    banenafspraak=maybe(st.booleans()), budget_opdrachtgever=maybe(st.sampled_from(values(Budget))),
-    reference_date=maybe(st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2027, 12, 31))),
-)
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
