@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any, Optional
 
@@ -87,6 +88,9 @@ class Explainer:
         self.names = {i.id: i.name for i in kb.instruments}
         self.words = AnswerWords(kb)
         self.serving_rules = {r.id: r.serves for r in kb.rules if isinstance(r, ScoreRule) and r.serves}
+        # rules whose condition is about the user's goals: their points against explain why an instrument
+        # does not serve a goal; others (an unknown region, a cost) come after the line that says so
+        self.goal_rules = {r.id for r in kb.rules if r.when is not None and '"goals"' in json.dumps(r.when)}
         self.steps = StepMaker(kb)
         self.reviews = {r.id: review_state(r) for r in kb.rules}
         self._placeholders: dict[str, tuple[tuple[str, ...], bool]] = {}
@@ -282,6 +286,9 @@ class Explainer:
             line = OFF_TOPIC
         elif goals and not serves:
             line = NO_GOAL.format(goals=", ".join(self._goal(g) for g in goals))
+            about_goals = [w for w in against if w.rule in self.goal_rules]
+            return about_goals + [WhyNot(rule=None, source=None, text=line)] + \
+                [w for w in against if w.rule not in self.goal_rules]
         elif not favour:
             line = None if against else NO_MATCH
         else:

@@ -274,11 +274,14 @@ def _why_not_line(item: NotRecommended, goals: tuple[str, ...]) -> tuple[str, Op
     if item.excluded and item.why_not:
         first = item.why_not[0]
         return first.text, first.source
-    # a point against it says why (the situation rules out the use through which it would serve the
-    # goal, or the report calls it unsuitable); only without one, that it serves none of the goals
-    against = [w for w in item.why_not if w.rule is not None]
-    if goals and not item.serves and not against:
+    # a point against it about the goals says why (the situation rules out the use through which it would
+    # serve the goal, or the report calls it unsuitable; the engine puts those first); else that it
+    # serves none of the goals
+    if goals and not item.serves:
+        if item.why_not and item.why_not[0].rule is not None:
+            return item.why_not[0].text, item.why_not[0].source
         return ("Dient geen van uw doelen." if len(goals) > 1 else "Dient uw doel niet."), None
+    against = [w for w in item.why_not if w.rule is not None]
     line = against[0] if against else (item.why_not[-1] if item.why_not else None)
     if line is None:
         return "Past niet bij uw antwoorden.", None
