@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from typing import Any, Optional
 
-from .checking import PLACEHOLDER
+from . import conditions as cnd
+from .checking import PLACEHOLDER, parse_rule
 from .fields import FREE_TEXT_FIELDS, MONEY_FIELDS
 from .compiling import Effect
 from .formatting import humanize, legal_reference, money
@@ -90,7 +90,8 @@ class Explainer:
         self.serving_rules = {r.id: r.serves for r in kb.rules if isinstance(r, ScoreRule) and r.serves}
         # rules whose condition is about the user's goals: their points against explain why an instrument
         # does not serve a goal; others (an unknown region, a cost) come after the line that says so
-        self.goal_rules = {r.id for r in kb.rules if r.when is not None and '"goals"' in json.dumps(r.when)}
+        self.goal_rules = {r.id for r in kb.rules
+                           if any(leaf.field == "goals" for leaf in cnd.walk(parse_rule(r)[0] or cnd.All(())))}
         self.steps = StepMaker(kb)
         self.reviews = {r.id: review_state(r) for r in kb.rules}
         self._placeholders: dict[str, tuple[tuple[str, ...], bool]] = {}
@@ -215,7 +216,7 @@ class Explainer:
         # theme, role and phase fit order those. An off-topic rule cancels serving.
         serves = {i: tuple(g for g in goals if g in served[i]) if i not in off_topic else () for i in self.order}
         eligible = [i for i in self.order if not exclusions[i] and scores[i] > 0 and (serves[i] or not goals)]
-        weak = self._too_weak(eligible, scores)
+        weak = {i for i in eligible if scores[i] < MIN_SCORE}
         candidates = [i for i in eligible if i not in weak]
         # Each stated goal's best instrument comes before the rest (DESIGN 3a: every goal named gets its
         # answer up front), hard constraints (ranks_last) still last; within a tier, by score.
@@ -253,11 +254,6 @@ class Explainer:
             recommendations=recommendations, general_caveats=tuple(general),
             unmet_goals=self._unmet(goals, recommendations, [n for n in not_recommended if n.instrument not in off_topic]),
             not_recommended=tuple(not_recommended), trace=trace, tie_break=TIE_BREAK)
-
-    @staticmethod
-    def _too_weak(eligible: list[str], scores: dict[str, int]) -> set[str]:
-        """The eligible instruments whose score is below MIN_SCORE: too weak a fit to recommend."""
-        return {i for i in eligible if scores[i] < MIN_SCORE}
 
     def _fit(self, instrument_id: str, fits: list[Fit], reasons: list[Reason], situation: Situation) -> tuple[Fit, ...]:
         """Answer by answer, in the order of the questionnaire (goals from the `serves` rules)."""
