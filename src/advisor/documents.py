@@ -376,25 +376,20 @@ def to_odt(doc: Document) -> bytes:
         style.addElement(ParagraphProperties(margintop="0.3cm", marginbottom="0.15cm", keepwithnext="always"))
         out.styles.addElement(style)
         headings[level] = style
-    small = Style(name="Kop_en_voet", family="paragraph")
-    small.addElement(TextProperties(fontsize="8pt", color="#555555"))
-    out.styles.addElement(small)
-    cell_style = Style(name="Cel", family="table-cell")
-    cell_style.addElement(TableCellProperties(border="0.5pt solid #888888", padding="0.08cm"))
-    out.automaticstyles.addElement(cell_style)
-    bold = Style(name="Vet", family="paragraph")
-    bold.addElement(TextProperties(fontweight="bold"))
-    out.automaticstyles.addElement(bold)
+    def add_style(container, name: str, properties, family: str = "paragraph"):
+        made = Style(name=name, family=family)
+        made.addElement(properties)
+        container.addElement(made)
+        return made
+
+    small = add_style(out.styles, "Kop_en_voet", TextProperties(fontsize="8pt", color="#555555"))
+    cell_style = add_style(out.automaticstyles, "Cel",
+                           TableCellProperties(border="0.5pt solid #888888", padding="0.08cm"), "table-cell")
+    bold = add_style(out.automaticstyles, "Vet", TextProperties(fontweight="bold"))
     # paragraphs with room between them (the default style has none), as in the Word document
-    body = Style(name="Tekst", family="paragraph")
-    body.addElement(ParagraphProperties(margintop="0cm", marginbottom="0.2cm"))
-    out.automaticstyles.addElement(body)
-    compact = Style(name="Klein", family="paragraph")
-    compact.addElement(TextProperties(fontsize="8.5pt"))
-    out.automaticstyles.addElement(compact)
-    compact_bold = Style(name="Klein_vet", family="paragraph")
-    compact_bold.addElement(TextProperties(fontsize="8.5pt", fontweight="bold"))
-    out.automaticstyles.addElement(compact_bold)
+    body = add_style(out.automaticstyles, "Tekst", ParagraphProperties(margintop="0cm", marginbottom="0.2cm"))
+    compact = add_style(out.automaticstyles, "Klein", TextProperties(fontsize="8.5pt"))
+    compact_bold = add_style(out.automaticstyles, "Klein_vet", TextProperties(fontsize="8.5pt", fontweight="bold"))
     layout = PageLayout(name="Pagina")
     layout.addElement(PageLayoutProperties(pagewidth="21cm", pageheight="29.7cm", margintop="1.5cm",
                                            marginbottom="1.5cm", marginleft="2cm", marginright="2cm"))
