@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 import warnings
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -35,12 +32,12 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="the Python package
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
-    import uvicorn
     from fastapi import FastAPI
 
 from advisor.service import Service  # noqa: E402
 from advisor.situations import from_pairs  # noqa: E402
 from advisor.web import web_router  # noqa: E402
+from liveserver import live_server  # noqa: E402
 
 TENDER = ("phase=aanbesteding&goals=inschrijvers_vergelijken&supplier=sociale_onderneming&contract_type=diensten"
           "&contracting_authority=decentraal&contract_value_eur=300000&budget_opdrachtgever=beperkt")
@@ -72,19 +69,8 @@ def service() -> Service:
 def base_url(service):
     app = FastAPI()
     app.include_router(web_router(service))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=5)
+    with live_server(app, start_within=10, log_level="warning") as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 import os
 import socket
-import threading
 import time
 
 import pytest
 
 from advisor.serving import GuardedH11Protocol, GuardedHttpToolsProtocol, Limits
+from liveserver import live_server
 
 QUICK = Limits(header_timeout=1.5, body_timeout=1.5, max_idle=16, max_header_bytes=16 * 1024)
 
@@ -27,25 +27,10 @@ class QuickHttpTools(GuardedHttpToolsProtocol):
 
 @pytest.fixture(scope="module", params=[QuickHttpTools, QuickH11], ids=["httptools", "h11"])
 def server(request, service):
-    import uvicorn
-
     from advisor.app import create_app
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    config = uvicorn.Config(create_app(service=service), fd=None, host="127.0.0.1", port=port, log_level="error",
-                            http=request.param, limit_concurrency=100, timeout_keep_alive=5, backlog=512)
-    listener.close()
-    serving = uvicorn.Server(config)
-    thread = threading.Thread(target=serving.run, name="uvicorn-slow-clients", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not serving.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield port
-    serving.should_exit = True
-    thread.join(10)
+    with live_server(create_app(service=service), log_level="error", http=request.param, limit_concurrency=100,
+                     timeout_keep_alive=5, backlog=512) as port:
+        yield port
 
 
 def ping(port: int, timeout: float = 1.0) -> tuple[int, float]:
