@@ -8,6 +8,7 @@ screenshot of the advice page.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import warnings
 from pathlib import Path
@@ -158,7 +159,8 @@ def test_keyboard_only(page, base_url, service):
     outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none", "focus must be visible"
     page.keyboard.press("Enter")
-    assert page.url.endswith("#inhoud")
+    # A fragment jump updates the URL after the key event returns; poll instead of reading it at once.
+    sync_api.expect(page).to_have_url(re.compile(r"#inhoud$"))
 
     def tab_to(selector: str, limit: int = 120) -> None:
         for _ in range(limit):
