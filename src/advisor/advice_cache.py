@@ -4,8 +4,10 @@ An advice depends only on the KB (fixed per Advisor), the situation and the date
 Its size varies twentyfold (a bare situation gives ~5 KB of JSON, a rich one ~90 KB), so a cap on
 entries says little about memory: 1,024 entries plateaued at +230 MiB per worker. Each entry here is
 charged what it holds: its JSON text (exact, `sys.getsizeof`) and its objects, estimated as OBJECT_FACTOR
-times their JSON length (tracemalloc over the systematic grid: 0.9-4.4 times, 2.4 on average; 3 is
-charged). The least recently used entries go when the budget is exceeded.
+times their JSON length. The explanations inside an advice are shared objects of the KB (explanations.py),
+so an advice holds little beyond its own lists: `python3 benchmarks/advice_memory.py` measures 0.7 (varied
+situations) to 0.9 (the systematic grid) bytes per byte of JSON; 1 is charged. The least recently used
+entries go when the budget is exceeded.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Callable, Hashable
 
 from .defaults import ADVICE_CACHE_MB
 
-OBJECT_FACTOR = 3          # bytes of Python objects per byte of their JSON (measured; see above)
+OBJECT_FACTOR = 1          # bytes of Python objects per byte of their JSON (measured; see above)
 DEFAULT_CACHE_MB = ADVICE_CACHE_MB   # per Advisor (per worker): docs/deploying.md has the measured cost
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import itertools
 import json
@@ -46,6 +47,10 @@ def rule_name(message: str) -> str:
     `{"<rule name>": {<bindings>}}`. Only the key is decoded (json's own string scanner, escapes
     included), not the bindings: an advice drains dozens of these, and the bindings hold the whole
     situation each time."""
+    end = message.find('"', 2)
+    # the names compile_rules gives need no escapes: the key ends at the next quote
+    if message.startswith('{"') and end > 2 and "\\" not in message[2:end] and message.startswith('":', end):
+        return message[2:end]
     try:
         if message.startswith('{"'):
             name, end = json.decoder.scanstring(message, 2)  # type: ignore[attr-defined]  # in json.decoder, not in typeshed
@@ -142,7 +147,7 @@ class Advisor:
         # it off (the engine benchmark measures without it).
         self.cache = ByteCache(int(cache_mb * 1024 * 1024), cache_size)
         self.compiled: CompiledRuleset = compile_rules(kb)
-        self.explainer = Explainer(kb)
+        self.explainer = Explainer(kb, self.compiled)
         problems = unfireable(kb, self.compiled)
         if problems:
             raise KnowledgeBaseError(problems)
@@ -161,6 +166,12 @@ class Advisor:
             self.ruleset_names.append(name)
             uses_derived = any(DERIVED_MARK in json.dumps(self.compiled.definitions[n]) for n in names)
             self._handles.append((handle, number == 0 or uses_derived))
+        # Every full collection of CPython's garbage collector walks every live object; the compiled KB and
+        # its explanation tables (10^5 objects for a KB of 1,000 instruments) live as long as this Advisor,
+        # and walking them made an advice's p99 ten times its p50 (benchmarks/scale_bench.py). So they are
+        # moved out of the collector's sight. Reference counting still frees them with the Advisor, which
+        # holds no reference cycles (tests/test_engine.py).
+        gc.freeze()
 
     @classmethod
     def from_root(cls, root: Optional[Path] = None) -> "Advisor":
@@ -179,8 +190,9 @@ class Advisor:
         """
         return cls(load(None), cache_size=cache_size, cache_mb=cache_mb)
 
-    def _drain(self, handle: int, sid: str, state_handle: int, derived: list[dict]) -> list[tuple[Effect, Optional[dict]]]:
-        """Run every queued action of one state; derive rules assert facts, which may queue more."""
+    def _drain(self, handle: int, sid: str, state_handle: int, derived: list[str]) -> list[tuple[Effect, Optional[dict]]]:
+        """Run every queued action of one state; derive rules assert facts (added to `derived` as the JSON
+        the engine was given), which may queue more."""
         fired: list[tuple[Effect, Optional[dict]]] = []
         seen: set[str] = set()
         result = _native.start_action_for_state(handle, state_handle)
@@ -202,8 +214,9 @@ class Advisor:
                         fact = {"t": DERIVED, "name": effect.derived_fact or effect.rule.derive.fact,
                                 "value": effect.derived_value}
                         fired.append((effect, fact))
-                        derived.append(fact)
-                        _native.assert_fact(handle, json.dumps(dict(fact, sid=sid)))
+                        body = json.dumps(dict(fact, sid=sid))
+                        derived.append(body)
+                        _native.assert_fact(handle, body)
                     else:
                         fired.append((effect, None))
                 message = _native.complete_and_start_action(handle, state_handle)
@@ -218,15 +231,16 @@ class Advisor:
         values["reference_date"] = reference_date
         fact = situation_fact(values)
         fired: list[tuple[Effect, Optional[dict]]] = []
-        derived: list[dict] = []
+        derived: list[str] = []
         with ENGINE.lock:
             sid = str(next(ENGINE.sids))
+            body = json.dumps(dict(fact, sid=sid))   # once: every ruleset is given the same text
             for handle, takes_derived in self._handles:
                 state_handle = None
                 try:
                     # the derive ruleset comes first, so `derived` is complete for the others
-                    for one in [fact] + (derived if takes_derived else []):
-                        code, at = _native.assert_fact(handle, json.dumps(dict(one, sid=sid)))[:2]
+                    for one in [body] + (derived if takes_derived else []):
+                        code, at = _native.assert_fact(handle, one)[:2]
                         if code not in (NOT_HANDLED, OBSERVED):
                             state_handle = 0 if code == DEFERRED else at
                     if state_handle is not None:

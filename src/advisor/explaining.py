@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
+from collections.abc import Callable
 from typing import Any, Optional
 
 from . import conditions as cnd
-from .checking import PLACEHOLDER, parse_rule
-from .fields import FREE_TEXT_FIELDS, MONEY_FIELDS
-from .compiling import Effect
-from .formatting import humanize, legal_reference, money
+from .checking import parse_rule
+from .compiling import CompiledRuleset, Effect
 from .advice import (
     Advice, Caveat, DerivedFact, Firing, Fit, NotRecommended, Reason, Recommendation, UnmetGoal, WhyNot,
 )
-from .models import Instrument, Situation, Source
-from .reviews import state as review_state
+from .explanations import ExplanationTable
+from .models import Situation
 from .rule_models import CaveatRule, DeriveRule, FitRule, InstrumentRule, ScoreRule
 from .steps import StepMaker
 from .wishes import AnswerWords, shortfall_caveats
@@ -38,114 +36,69 @@ NEAREST = 3
 # instrument serves must still get it.
 MIN_SCORE = 10
 TOP = 3      # the recommendations that get 'Aan de slag' steps
-
-
-def _words(value: Any) -> str:
-    if isinstance(value, (tuple, list)):
-        return ", ".join(humanize(str(v)) for v in value)
-    return humanize(str(value))
-
-
-def _fill(text: str, instrument: Optional[Instrument], situation: Situation, derived: dict[str, Any]) -> str:
-    def one(match: re.Match) -> str:
-        name = match.group(1)
-        if name == "instrument":
-            return instrument.name if instrument else ""
-        if name.startswith("instrument."):
-            if instrument is None:
-                return ""
-            value = instrument.attribute(name.removeprefix("instrument."))
-            return _words(value).title() if name.endswith(".provinces") else _words(value)
-        if name.startswith("derived."):
-            return money(derived.get(name.removeprefix("derived."), "?"))
-        value = getattr(situation, name, None)
-        if isinstance(value, tuple):
-            return ", ".join(humanize(v) for v in value)
-        if name == "province":
-            return str(value).title()  # noord-holland -> Noord-Holland
-        if name in MONEY_FIELDS:
-            return money(value)
-        return str(value) if name in FREE_TEXT_FIELDS else humanize(str(value))
-    return PLACEHOLDER.sub(one, text)
-
-
-UNBOUNDED = (*FREE_TEXT_FIELDS, *sorted(MONEY_FIELDS), "derived.")  # free values: never memoised
 MEMO_LIMIT = 100_000
 
 
 class Explainer:
     """Builds advices for one KB.
 
-    Explanations only vary with the instrument and a few closed-vocabulary answers, so each
-    one is built once and shared (the models are frozen); the models of the advice itself are
-    assembled by pydantic-core, which is faster here than `model_construct`. Both keep
-    an advice well under a millisecond.
+    Everything that depends on the KB alone is compiled once (explanations.ExplanationTable: each
+    rule's text per instrument, its page, articles and review state). An advice first adds up the
+    points from the firings, without making a single explanation; then it makes the explanations of
+    what its view shows: the compact view those of the recommended instruments, the full view also
+    the why-not, fit and caveats of the others and the next steps of the first three.
     """
 
-    def __init__(self, kb):
+    def __init__(self, kb, compiled: CompiledRuleset):
         self.kb = kb
         self.order = {i.id: n for n, i in enumerate(kb.instruments)}
         self.names = {i.id: i.name for i in kb.instruments}
         self.words = AnswerWords(kb)
+        self.table = ExplanationTable(kb, compiled, self.words)
+        self.reviews = self.table.reviews
         self.serving_rules = {r.id: r.serves for r in kb.rules if isinstance(r, ScoreRule) and r.serves}
         # rules whose condition is about the user's goals: their points against explain why an instrument
         # does not serve a goal; others (an unknown region, a cost) come after the line that says so
         self.goal_rules = {r.id for r in kb.rules
                            if any(leaf.field == "goals" for leaf in cnd.walk(parse_rule(r)[0] or cnd.All(())))}
         self.steps = StepMaker(kb)
-        self.reviews = {r.id: review_state(r) for r in kb.rules}
-        self._placeholders: dict[str, tuple[tuple[str, ...], bool]] = {}
-        self._memo: dict[tuple, Any] = {}
+        self._memo: dict[tuple, Any] = {}   # why-not lines and goal fits, made once
+        self._firings: dict[tuple[int, str], Firing] = {}
 
-    def _explanation(self, effect: Effect, instrument_id: str, situation: Situation, derived: dict[str, Any]):
-        rule = effect.rule
-        if not isinstance(rule, InstrumentRule):   # only rules about instruments are explained per instrument
-            raise TypeError(f"rule '{rule.id}' ({rule.kind}) has no effect on instruments")
-        meta = self._placeholders.get(rule.id)
-        if meta is None:
-            names = tuple(n for n in dict.fromkeys(PLACEHOLDER.findall(rule.text))
-                          if n != "instrument" and not n.startswith("instrument."))
-            if isinstance(rule, FitRule) and rule.answer not in names:
-                names += (rule.answer,)   # the answer is shown beside the verdict
-            meta = self._placeholders[rule.id] = (names, not any(n.startswith(UNBOUNDED) for n in names))
-        names, bounded = meta
-        key = (effect.name, instrument_id, *(getattr(situation, n) for n in names)) if bounded else None
-        made = self._memo.get(key) if key is not None else None
-        if made is not None:
-            return made
-        instrument = self.kb.instrument(instrument_id)
-        text = _fill(rule.text, instrument, situation, derived)
-        source = rule.source
-        if source.instrument_field:
-            source = Source(page=instrument.page_of(source.instrument_field), articles=source.articles)
-        if isinstance(rule, ScoreRule):
-            made = Reason(rule=rule.id, text=text, points=rule.points, source=source, review=self.reviews[rule.id])
-        elif rule.kind == "exclude":
-            made = WhyNot(rule=rule.id, text=text, source=source)
-        elif isinstance(rule, FitRule):
-            made = self.words.fit_of_rule(rule, situation, text, source)
-        else:
-            made = Caveat(rule=rule.id, text=text, source=source, review=self.reviews[rule.id],
-                          legal_reference=legal_reference(self.kb, source))
-        if key is not None:
-            if len(self._memo) > MEMO_LIMIT:
-                self._memo.clear()
-            self._memo[key] = made
-        return made
-
-    def _firing(self, order: int, effect: Effect) -> Firing:
-        key = ("firing", order, effect.name)
+    def _kept(self, key: tuple, make: Callable[[], Any]) -> Any:
         found = self._memo.get(key)
         if found is None:
-            found = self._memo[key] = Firing(order=order, rule=effect.rule.id, kind=effect.rule.kind,
-                                             instruments=effect.instruments)
+            found = make()
+            if len(self._memo) < MEMO_LIMIT:   # the keys come from closed sets; the limit is a backstop
+                self._memo[key] = found
         return found
+
+    def _firing(self, order: int, effect: Effect) -> Firing:
+        """One line of the trace. Kept apart from the other memos: a trace's positions times the network's
+        rules can be many in a large KB, and must not crowd out the why-not lines."""
+        key = (order, effect.name)
+        found = self._firings.get(key)
+        if found is None:
+            found = Firing(order=order, rule=effect.rule.id, kind=effect.rule.kind, instruments=effect.instruments)
+            if len(self._firings) < MEMO_LIMIT:
+                self._firings[key] = found
+        return found
+
+    def _line(self, text: str) -> WhyNot:
+        """A why-not line of the engine's own (no rule behind it)."""
+        return self._kept(("line", text), lambda: WhyNot(rule=None, source=None, text=text))
+
+    def _against(self, reason: Reason) -> WhyNot:
+        """A point against, as a why-not line."""
+        return self._kept(("against", reason.rule, reason.text, reason.source),
+                          lambda: WhyNot(rule=reason.rule, text=reason.text, source=reason.source))
 
     def build(self, situation: Situation, reference_date: dt.date,
               fired: list[tuple[Effect, Optional[dict]]], full: bool = True) -> Advice:
         """The advice. With full=False (the compact view), only what the compact view shows is made:
         no trace, no fit or why-not for instruments that are not recommended, no next steps."""
         kb = self.kb
+        table = self.table
         derived_values = {fact["name"]: fact["value"] for _, fact in fired if fact is not None}
         # a fact two rules derive (onderhands_uitgesloten) is stated once, with the first rule that did
         first_derivation: dict[str, tuple[Effect, DeriveRule, dict]] = {}
@@ -155,18 +108,18 @@ class Explainer:
         derived = tuple(
             DerivedFact(
                 name=fact["name"], value=fact["value"], rule=rule.id,
-                label=effect.derived_label or _fill(rule.derive.label, None, situation, derived_values))
+                label=effect.derived_label or table.label(rule, situation, derived_values))
             for effect, rule, fact in first_derivation.values())
         trace = tuple(self._firing(order, effect) for order, (effect, _) in enumerate(fired, start=1)) if full else ()
 
+        # First the arithmetic, from the firings alone: no explanation is made until we know it is shown.
         scores = dict.fromkeys(self.order, 0)
-        reasons: dict[str, list[Reason]] = {i: [] for i in self.order}
-        exclusions: dict[str, list[WhyNot]] = {i: [] for i in self.order}
-        caveats: dict[str, list[Caveat]] = {i: [] for i in self.order}
+        favour_count = dict.fromkeys(self.order, 0)
+        scored: dict[str, list[ScoreRule]] = {i: [] for i in self.order}
+        excluded: dict[str, list[InstrumentRule]] = {i: [] for i in self.order}
+        cautioned: dict[str, list[InstrumentRule]] = {i: [] for i in self.order}
+        fits: dict[str, list[FitRule]] = {i: [] for i in self.order}
         general: list[Caveat] = []
-        fits: dict[str, list[Effect]] = {i: [] for i in self.order}     # made only where shown
-        effect_lists: dict[str, dict[str, list[Reason]] | dict[str, list[WhyNot]] | dict[str, list[Caveat]]] = {
-            "score": reasons, "exclude": exclusions, "caveat": caveats}
         served: dict[str, set[str]] = {i: set() for i in self.order}
         off_topic: set[str] = set()
         last: set[str] = set()      # a hard constraint (ranks_last) puts these after all others
@@ -179,17 +132,9 @@ class Explainer:
         for effect, _ in fired:
             rule = effect.rule
             if isinstance(rule, CaveatRule) and rule.general:
-                general.append(Caveat(rule=rule.id, text=_fill(rule.text, None, situation, derived_values),
-                                      legal_reference=legal_reference(kb, rule.source), source=rule.source,
-                                      review=self.reviews[rule.id]))
+                general.append(table.explain(rule, None, situation, derived_values))  # type: ignore[arg-type]
                 continue
-            target = effect_lists.get(rule.kind)
-            if isinstance(rule, FitRule):
-                for instrument_id in effect.instruments:
-                    if rule.id not in set_aside[instrument_id]:
-                        fits[instrument_id].append(effect)
-                continue
-            if target is None:
+            if not isinstance(rule, InstrumentRule):
                 continue
             for instrument_id in effect.instruments:
                 if rule.id in set_aside[instrument_id]:
@@ -201,53 +146,60 @@ class Explainer:
                     if rule.ranks_last:
                         last.add(instrument_id)
                     scores[instrument_id] += rule.points
-                target[instrument_id].append(self._explanation(effect, instrument_id, situation, derived_values))
+                    favour_count[instrument_id] += rule.points > 0
+                    scored[instrument_id].append(rule)
+                elif isinstance(rule, FitRule):
+                    fits[instrument_id].append(rule)
+                elif rule.kind == "exclude":
+                    excluded[instrument_id].append(rule)
+                elif rule.kind == "caveat":
+                    cautioned[instrument_id].append(rule)
+
+        def explained(rules: list, i: str) -> list:
+            return [table.explain(rule, i, situation, derived_values) for rule in rules]
+
+        def fit_of(i: str, reasons: list[Reason]) -> tuple[Fit, ...]:
+            return self._fit(i, explained(fits[i], i), reasons, situation)
 
         goals = situation.goals
-
-        def fit_of(i: str) -> tuple[Fit, ...]:
-            made = [self._explanation(effect, i, situation, derived_values) for effect in fits[i]]
-            return self._fit(i, made, reasons[i], situation)
-
-        def in_favour(instrument_id: str) -> list[Reason]:
-            return [r for r in reasons[instrument_id] if r.points > 0]
-
         # DESIGN 3a: with stated goals, only an instrument that serves one of them is recommended;
         # theme, role and phase fit order those. An off-topic rule cancels serving.
         serves = {i: tuple(g for g in goals if g in served[i]) if i not in off_topic else () for i in self.order}
-        eligible = [i for i in self.order if not exclusions[i] and scores[i] > 0 and (serves[i] or not goals)]
+        eligible = [i for i in self.order if not excluded[i] and scores[i] > 0 and (serves[i] or not goals)]
         weak = {i for i in eligible if scores[i] < MIN_SCORE}
         candidates = [i for i in eligible if i not in weak]
         # Each stated goal's best instrument comes before the rest (DESIGN 3a: every goal named gets its
         # answer up front), hard constraints (ranks_last) still last; within a tier, by score.
         leaders = {max((i for i in candidates if g in serves[i]), default=None,
-                       key=lambda i: (i not in last, scores[i], len(in_favour(i)), -self.order[i])) for g in goals}
-        candidates.sort(key=lambda i: (i in last, i not in leaders, -scores[i], -len(in_favour(i)), self.order[i]))
+                       key=lambda i: (i not in last, scores[i], favour_count[i], -self.order[i])) for g in goals}
+        candidates.sort(key=lambda i: (i in last, i not in leaders, -scores[i], -favour_count[i], self.order[i]))
         ranked: list[Recommendation] = []
         for rank, i in enumerate(candidates, start=1):
-            fit = fit_of(i)
-            on = tuple(caveats[i]) + tuple(shortfall_caveats(fit, self.reviews))
+            reasons = explained(scored[i], i)
+            fit = fit_of(i, reasons)
+            on = tuple(explained(cautioned[i], i)) + tuple(shortfall_caveats(fit, self.reviews))
             steps = self.steps.steps(kb.instrument(i), situation, derived_values, on) if rank <= TOP and full else ()
             ranked.append(Recommendation(
                 instrument=i, name=self.names[i], rank=rank, score=scores[i], serves=serves[i], fit=fit,
-                caveats=on, next_steps=steps, reasons=tuple(sorted(reasons[i], key=lambda r: -r.points))))
+                caveats=on, next_steps=steps, reasons=tuple(sorted(reasons, key=lambda r: -r.points))))
         recommendations = tuple(ranked)
         chosen = set(candidates)
         not_recommended = []
         for i in self.order:
             if i in chosen:
                 continue
+            reasons = explained(scored[i], i) if full else []
             if not full:
                 why = []
             elif i in weak:
-                why = [WhyNot(rule=None, source=None, text=TOO_WEAK.format(score=scores[i], least=MIN_SCORE))]
+                why = [self._line(TOO_WEAK.format(score=scores[i], least=MIN_SCORE))]
             else:
-                why = list(exclusions[i]) or self._why_not(reasons[i], scores[i], goals, served[i] & set(goals),
-                                                           i in off_topic)
+                why = explained(excluded[i], i) or self._why_not(reasons, scores[i], goals, served[i] & set(goals),
+                                                                 i in off_topic)
             not_recommended.append(NotRecommended(
-                instrument=i, name=self.names[i], score=scores[i], excluded=bool(exclusions[i]),
+                instrument=i, name=self.names[i], score=scores[i], excluded=bool(excluded[i]),
                 serves=tuple(g for g in goals if g in served[i]), why_not=tuple(why),
-                caveats=tuple(caveats[i]) if full else (), fit=fit_of(i) if full else ()))
+                caveats=tuple(explained(cautioned[i], i)) if full else (), fit=fit_of(i, reasons) if full else ()))
         not_recommended.sort(key=lambda n: (n.excluded, -n.score, self.order[n.instrument]))
         return Advice(
             kb_version=kb.version, situation=situation, reference_date=reference_date, derived=derived,
@@ -265,17 +217,14 @@ class Explainer:
         return tuple(every)
 
     def _goal_fit(self, goal: str, instrument_id: str, serving: tuple[Reason, ...]) -> Fit:
-        key = ("goal-fit", goal, instrument_id, serving[:1])
-        made = self._memo.get(key)
-        if made is None:
-            made = self._memo[key] = self.words.goal_fit(goal, instrument_id, self.names[instrument_id], list(serving))
-        return made
+        return self._kept(("goal-fit", goal, instrument_id, serving[:1]), lambda: self.words.goal_fit(
+            goal, instrument_id, self.names[instrument_id], list(serving)))
 
     def _why_not(self, reasons: list[Reason], score: int, goals, serves, off_topic: bool) -> list[WhyNot]:
         """Why a non-excluded instrument is not recommended: its points against, then one summary
         line unless those points already say it all. `serves`: the stated goals it would serve
         (an off-topic instrument serves one, but its points against say why it does not count)."""
-        against = [WhyNot(rule=r.rule, text=r.text, source=r.source) for r in reasons if r.points < 0]
+        against = [self._against(r) for r in reasons if r.points < 0]
         favour = sum(r.points for r in reasons if r.points > 0)
         line: Optional[str]
         if off_topic and score > 0:
@@ -283,13 +232,13 @@ class Explainer:
         elif goals and not serves:
             line = NO_GOAL.format(goals=", ".join(self._goal(g) for g in goals))
             about_goals = [w for w in against if w.rule in self.goal_rules]
-            return about_goals + [WhyNot(rule=None, source=None, text=line)] + \
+            return about_goals + [self._line(line)] + \
                 [w for w in against if w.rule not in self.goal_rules]
         elif not favour:
             line = None if against else NO_MATCH
         else:
             line = f"De punten vóór ({favour}) wegen niet op tegen de punten tegen; totaalscore {score}."
-        return against + ([WhyNot(rule=None, source=None, text=line)] if line else [])
+        return against + ([self._line(line)] if line else [])
 
     def _goal(self, goal: str) -> str:
         """A goal as the questionnaire names it, in lower case to sit inside a sentence."""

@@ -12,7 +12,7 @@ from typing import Any
 from .advice import Caveat, Fit, Reason
 from .fields import FREE_TEXT_FIELDS, MONEY_FIELDS
 from .formatting import humanize, money
-from .models import Situation, Source
+from .models import Source
 from .rule_models import FitRule
 
 SHORTFALL = {"deels": "deels vervuld", "voldoet_niet": "niet vervuld"}
@@ -45,8 +45,8 @@ class AnswerWords:
             return str(value)
         return self.options.get(field, {}).get(value, humanize(str(value)))
 
-    def fit_of_rule(self, rule: FitRule, situation: Situation, text: str, source: Source) -> Fit:
-        chosen = rule.value if rule.value is not None else getattr(situation, rule.answer)
+    def fit_of_rule(self, rule: FitRule, chosen: Any, text: str, source: Source) -> Fit:
+        """How an instrument meets the answer `chosen` (the rule's own value for a list field)."""
         return Fit(answer=rule.answer, value=rule.value, question=self.question(rule.answer),
                    answer_text=self.answer(rule.answer, chosen), verdict=rule.verdict, reason=text,
                    rule=rule.id, source=source)
