@@ -95,6 +95,13 @@ def check(kb: Optional[Path] = KB, fmt: Format = typer.Option(Format.text, "--fo
                f"{counts['scenarios']} scenarios{ran}; kb_version {advisor.kb.version}")
 
 
+def _invoke(args: list[str]) -> tuple[str, int]:
+    """Run this CLI in-process (for the maintainer guide, which shows each command's real output)."""
+    from typer.testing import CliRunner
+    result = CliRunner().invoke(app, args)
+    return result.output, result.exit_code
+
+
 @app.command()
 def docs(out: Path = typer.Option(Path("docs"), "--out", help="Folder to write rules.md and maintaining.md into."),
          check_only: bool = typer.Option(False, "--check", help="Exit 1 if the files are not current; write nothing."),
@@ -104,7 +111,8 @@ def docs(out: Path = typer.Option(Path("docs"), "--out", help="Folder to write r
     from .guide import maintainer_guide
     from .ruledocs import rule_book_markdown
     advisor = _advisor(kb)
-    files = {out / "rules.md": rule_book_markdown(advisor), out / "maintaining.md": maintainer_guide(advisor.kb.root)}
+    files = {out / "rules.md": rule_book_markdown(advisor),
+             out / "maintaining.md": maintainer_guide(advisor.kb.root, _invoke)}
     if check_only:
         stale = [path for path, text in files.items()
                  if not path.exists() or path.read_text(encoding="utf-8") != text]

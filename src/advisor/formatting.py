@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Any, Optional
-from collections.abc import Iterable
 
 if TYPE_CHECKING:
-    from .advice import Fit
     from .models import Source
 
 # How an instrument meets a wish (advice.Fit.verdict): a mark, and the words beside it.
 FIT_MARKS = {"voldoet": ("✔", "voldoet"), "deels": ("◐", "voldoet deels"), "voldoet_niet": ("✘", "voldoet niet"),
              "onbekend": ("?", "onbekend")}
-MARKS = {verdict: mark for verdict, (mark, _) in FIT_MARKS.items()}
 
 
 def money(value: Any) -> str:
@@ -98,7 +95,3 @@ def cited(kb, text: str, source: Optional["Source"]) -> str:
     """A text with its source, the page not repeated when the text names it."""
     return text + source_text(kb, source, text)
 
-
-def fit_summary(fits: Iterable["Fit"]) -> str:
-    """'✔ fase: uitvoeringsfase · ✘ niveaus: outcome' (the reasons of shortfalls are caveats)."""
-    return " · ".join(f"{MARKS[f.verdict]} {f.question}: {f.answer_text}" for f in fits)

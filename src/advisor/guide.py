@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -34,39 +34,43 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+Invoke = Callable[[list[str]], tuple[str, int]]   # the CLI's arguments -> (what it printed, exit code)
+
+
 @contextlib.contextmanager
-def _workspace(root: Path):
-    """A temp folder with copies of the KB: `kb` (to edit), `oud` (as it was); cwd set to it."""
-    here = os.getcwd()
+def _workspace(root: Path) -> Iterator[Path]:
+    """A temp folder with copies of the KB: `kb` (to edit) and `oud` (as it was)."""
     with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
+        work = Path(tmp).resolve()
         for name in ("kb", "oud"):
             for folder in ("knowledge", "rules"):
                 shutil.copytree(root / folder, work / name / folder)
-        os.chdir(work)
-        try:
-            yield work
-        finally:
-            os.chdir(here)
+        yield work
 
 
-def maintainer_guide(root: Path) -> str:
-    from typer.testing import CliRunner
-
-    from .cli import app
-    runner = CliRunner()
+def maintainer_guide(root: Path, invoke: Invoke) -> str:
+    """The guide for the KB in `root`, each command run through `invoke` (the CLI gives its own app: the
+    guide knows the commands' words, not the CLI module). The commands are shown as a maintainer types
+    them in the workspace (`advisor check --kb kb`); they run on the workspace's absolute paths, and the
+    workspace's folder is taken out of what they print, so no working directory is changed."""
     shown: dict[str, str] = {}
+    work_dir: list[Path] = []
 
     def run(key: str, *args: str) -> None:
-        result = runner.invoke(app, list(args))
-        shown[key] = f"$ advisor {' '.join(_quote(a) for a in args)}\n{result.output.rstrip()}\n(exit {result.exit_code})"
+        work = work_dir[0]
+        absolute = [str(work / a) if (work / a.split("/")[0]).exists() or a in OUTPUTS else a for a in args]
+        output, code = invoke(absolute)
+        output = output.replace(f"{work}/", "").replace(str(work), ".")
+        shown[key] = f"$ advisor {' '.join(_quote(a) for a in args)}\n{output.rstrip()}\n(exit {code})"
 
     from . import documents, invariants
     real_today, real_made = invariants.today, documents.today
     invariants.today = lambda: dt.date.fromisoformat(DAY)   # the threshold warning, as of the guide's day
     documents.today = lambda: dt.date.fromisoformat(DAY)    # 'gemaakt op' in the advice it shows
     try:
-        _run_all(root, run, shown)
+        with _workspace(root) as work:
+            work_dir.append(work)
+            _run_all(work, run, shown)
     finally:
         invariants.today, documents.today = real_today, real_made
     shown["strict"] = _shorten(shown["strict"])
@@ -77,57 +81,59 @@ def maintainer_guide(root: Path) -> str:
                                                      notice_days=invariants.THRESHOLD_NOTICE_DAYS)
 
 
-def _run_all(root: Path, run, shown: dict[str, str]) -> None:
-    with _workspace(root) as work:
-        run("check", "check", "--kb", "kb")
-        run("advise", "advise", "--kb", "kb", "-s", "phase=uitvoering", "-s", "goals=sr_monitoren",
-            "-s", "province=groningen", "-s", f"reference_date={DAY}", "--top", "1")
-        run("rule", "rules", "sr-monitoren", "--kb", "kb")
-        broken = work / "kapot"
-        shutil.copytree(work / "kb", broken)
-        _edit(broken / "knowledge" / "instruments.yaml", "  phases: [", "  phase: [")
-        _edit(broken / "rules" / "goals.yaml", "  points: 40\n  serves: [sr_monitoren]",
-              "  pionts: 40\n  serves: [sr_monitoren]")
-        run("broken", "check", "--kb", "kapot")
-        scenario = work / "scenario"
-        shutil.copytree(work / "kb", scenario)
-        (scenario / "knowledge" / "scenarios" / "nieuw.yaml").write_text(
-            "- name: Monitoren in Groningen zonder budget\n  source: {page: 62}\n  situation:\n"
-            "    phase: uitvoering\n    goals: [sr_monitoren]\n    province: groningen\n"
-            "  expcet:\n    first: social-return-monitor-noord-nederland\n", encoding="utf-8")
-        run("scenario", "check", "--kb", "scenario")
-        # the loop: edit a copy, run its scenarios, show the lawyer the diff and the packet, stamp the verdicts
-        kb = work / "kb"
-        _edit(kb / "rules" / "goals.yaml", "  points: 40\n  serves: [sr_monitoren]",
-              "  points: 25\n  serves: [sr_monitoren]")
-        _edit(kb / "rules" / "legal.yaml", *REWORDING)
-        new = kb / "knowledge" / "scenarios" / "groningen.yaml"
-        new.write_text(NEW_SCENARIO.replace("{first}", "wizzr"), encoding="utf-8")
-        run("test_fails", "test", "--kb", "kb")
-        new.write_text(NEW_SCENARIO.replace("{first}", "social-return-monitor-noord-nederland"), encoding="utf-8")
-        run("test", "test", "--kb", "kb", "-k", "Groningen")
-        run("diff", "diff", "oud", "kb", "--grid", "small", "--format", "markdown")
-        run("packet", "review", "--pending", "--kb", "kb", "-o", "pakket.md")
-        shown["packet_excerpt"] = _section(work / "pakket.md", "(monitor-waarderingsmethode)")
-        run("form", "review", "--pending", "--kb", "kb", "--format", "csv", "-o", "oordelen.csv")
-        marks = {line.split(",")[0]: line.rsplit(",", 1)[1]
-                 for line in (work / "oordelen.csv").read_text(encoding="utf-8").splitlines()[1:]}
-        verdicts = ("regel,oordeel,opmerking,kenmerk\n"
-                    f"monitor-waarderingsmethode,akkoord,,{marks['monitor-waarderingsmethode']}\n"
-                    f"sr-monitoren,niet akkoord,25 punten laat de monitors onder de PSO zakken,"
-                    f"{marks['sr-monitoren']}\n")
-        (work / "oordelen.csv").write_text(verdicts, encoding="utf-8")
-        shown["verdicts_file"] = "$ cat oordelen.csv\n" + verdicts.rstrip()
-        run("verdicts", "review", "--from", "oordelen.csv", "--by", "Mr. A. Jurist", "--on", DAY, "--kb", "kb")
-        shown["stamp"] = next(line for line in (kb / "rules" / "legal.yaml").read_text(encoding="utf-8").splitlines()
-                              if line.strip().startswith("review:"))
-        _edit(kb / "rules" / "goals.yaml", "  points: 25\n  serves: [sr_monitoren]",
-              "  points: 40\n  serves: [sr_monitoren]")
-        run("review", "review", "sr-monitoren", "--by", "Mr. A. Jurist", "--on", DAY, "--kb", "kb")
-        _edit(work / "kb" / "rules" / "goals.yaml", "  points: 40\n  serves: [sr_monitoren]",
-              "  points: 30\n  serves: [sr_monitoren]")
-        run("changed", "check", "--kb", "kb")
-        run("strict", "check", "--strict", "--kb", "kb")
+OUTPUTS = ("pakket.md", "oordelen.csv")   # files the commands write into the workspace
+
+
+def _run_all(work: Path, run: Callable[..., None], shown: dict[str, str]) -> None:
+    run("check", "check", "--kb", "kb")
+    run("advise", "advise", "--kb", "kb", "-s", "phase=uitvoering", "-s", "goals=sr_monitoren",
+        "-s", "province=groningen", "-s", f"reference_date={DAY}", "--top", "1")
+    run("rule", "rules", "sr-monitoren", "--kb", "kb")
+    broken = work / "kapot"
+    shutil.copytree(work / "kb", broken)
+    _edit(broken / "knowledge" / "instruments.yaml", "  phases: [", "  phase: [")
+    _edit(broken / "rules" / "goals.yaml", "  points: 40\n  serves: [sr_monitoren]",
+          "  pionts: 40\n  serves: [sr_monitoren]")
+    run("broken", "check", "--kb", "kapot")
+    scenario = work / "scenario"
+    shutil.copytree(work / "kb", scenario)
+    (scenario / "knowledge" / "scenarios" / "nieuw.yaml").write_text(
+        "- name: Monitoren in Groningen zonder budget\n  source: {page: 62}\n  situation:\n"
+        "    phase: uitvoering\n    goals: [sr_monitoren]\n    province: groningen\n"
+        "  expcet:\n    first: social-return-monitor-noord-nederland\n", encoding="utf-8")
+    run("scenario", "check", "--kb", "scenario")
+    # the loop: edit a copy, run its scenarios, show the lawyer the diff and the packet, stamp the verdicts
+    kb = work / "kb"
+    _edit(kb / "rules" / "goals.yaml", "  points: 40\n  serves: [sr_monitoren]",
+          "  points: 25\n  serves: [sr_monitoren]")
+    _edit(kb / "rules" / "legal.yaml", *REWORDING)
+    new = kb / "knowledge" / "scenarios" / "groningen.yaml"
+    new.write_text(NEW_SCENARIO.replace("{first}", "wizzr"), encoding="utf-8")
+    run("test_fails", "test", "--kb", "kb")
+    new.write_text(NEW_SCENARIO.replace("{first}", "social-return-monitor-noord-nederland"), encoding="utf-8")
+    run("test", "test", "--kb", "kb", "-k", "Groningen")
+    run("diff", "diff", "oud", "kb", "--grid", "small", "--format", "markdown")
+    run("packet", "review", "--pending", "--kb", "kb", "-o", "pakket.md")
+    shown["packet_excerpt"] = _section(work / "pakket.md", "(monitor-waarderingsmethode)")
+    run("form", "review", "--pending", "--kb", "kb", "--format", "csv", "-o", "oordelen.csv")
+    marks = {line.split(",")[0]: line.rsplit(",", 1)[1]
+             for line in (work / "oordelen.csv").read_text(encoding="utf-8").splitlines()[1:]}
+    verdicts = ("regel,oordeel,opmerking,kenmerk\n"
+                f"monitor-waarderingsmethode,akkoord,,{marks['monitor-waarderingsmethode']}\n"
+                f"sr-monitoren,niet akkoord,25 punten laat de monitors onder de PSO zakken,"
+                f"{marks['sr-monitoren']}\n")
+    (work / "oordelen.csv").write_text(verdicts, encoding="utf-8")
+    shown["verdicts_file"] = "$ cat oordelen.csv\n" + verdicts.rstrip()
+    run("verdicts", "review", "--from", "oordelen.csv", "--by", "Mr. A. Jurist", "--on", DAY, "--kb", "kb")
+    shown["stamp"] = next(line for line in (kb / "rules" / "legal.yaml").read_text(encoding="utf-8").splitlines()
+                          if line.strip().startswith("review:"))
+    _edit(kb / "rules" / "goals.yaml", "  points: 25\n  serves: [sr_monitoren]",
+          "  points: 40\n  serves: [sr_monitoren]")
+    run("review", "review", "sr-monitoren", "--by", "Mr. A. Jurist", "--on", DAY, "--kb", "kb")
+    _edit(work / "kb" / "rules" / "goals.yaml", "  points: 40\n  serves: [sr_monitoren]",
+          "  points: 30\n  serves: [sr_monitoren]")
+    run("changed", "check", "--kb", "kb")
+    run("strict", "check", "--strict", "--kb", "kb")
 
 
 def _section(path: Path, marker: str) -> str:

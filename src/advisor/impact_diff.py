@@ -26,7 +26,8 @@ from .knowledge import KnowledgeBase, kb_files, load
 from .loading import Problem
 from .models import Situation
 from .rule_models import ExcludeRule, InstrumentRule, ScoreRule
-from .scenarios import Scenario, failures
+from .expectations import failures
+from .scenarios import Scenario
 from .situations import parse_situation
 from .wording import Labels
 

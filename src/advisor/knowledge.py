@@ -13,9 +13,8 @@ from .checking import check
 from .errors import KnowledgeBaseError
 from .goal_matrix import GoalEntry, check_matrix
 from .scenarios import Scenario
-from .steps import StepSpec
 from .loading import Document, Problem, YamlError, read_yaml, validate
-from .models import Instrument, Legal, Questionnaire, Term
+from .models import Instrument, Legal, Questionnaire, StepSpec, Term
 from .rule_models import Rule
 
 KNOWLEDGE_FILES = ("instruments.yaml", "glossary.yaml", "legal.yaml", "questions.yaml", "goal_matrix.yaml",

@@ -338,3 +338,19 @@ class Situation(BaseModel):
     @classmethod
     def _strip(cls, value: Optional[str]) -> Optional[str]:
         return value.strip() or None if value is not None else None
+
+
+# ---------------------------------------------------------------- next steps (knowledge/next_steps.yaml)
+
+Row = Literal["responsible", "deliverables.inschrijvers", "deliverables.opdrachtnemers", "contract_monitoring",
+              "evidence", "registration", "indicators"]
+
+
+class StepSpec(Strict):
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    phases: tuple[Phase, ...] = Field(min_length=1)
+    title: str
+    row: Optional[Row] = None          # the practice row the step tells
+    tender_uses: bool = False          # the step lists where in the tender the instrument may go
+    effort: Optional[Literal["opdrachtgever", "opdrachtnemer"]] = None   # add what it asks of that side
+    caveats: tuple[str, ...] = ()      # rule ids whose caveats on the instrument sit beside this step

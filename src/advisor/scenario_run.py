@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Optional
 
 from .errors import AdvisorError
-from .scenarios import Scenario, failures
+from .expectations import failures
+from .scenarios import Scenario
 from .situations import parse_situation
 
 __all__ = ["Outcome", "select", "run_one", "run_all", "report_lines"]

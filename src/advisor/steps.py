@@ -8,30 +8,14 @@ to some procedures, the instrument's `tender_uses_allowed_when` decides for this
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional, get_args
-
-from pydantic import Field
+from typing import Any, Optional, get_args
 
 from . import conditions as cnd
 from .advice import Caveat, NextStep
-from .models import Instrument, Practice, PracticeRow, Situation, Source, Strict
-from .vocab import Goal, Phase
+from .models import Instrument, Practice, PracticeRow, Row, Situation, Source, StepSpec
+from .vocab import Goal
 
 GOALS = set(get_args(Goal))
-
-Row = Literal["responsible", "deliverables.inschrijvers", "deliverables.opdrachtnemers", "contract_monitoring",
-              "evidence", "registration", "indicators"]
-
-
-class StepSpec(Strict):
-    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
-    phases: tuple[Phase, ...] = Field(min_length=1)
-    title: str
-    row: Optional[Row] = None          # the practice row the step tells
-    tender_uses: bool = False          # the step lists where in the tender the instrument may go
-    effort: Optional[Literal["opdrachtgever", "opdrachtnemer"]] = None   # add what it asks of that side
-    caveats: tuple[str, ...] = ()      # rule ids whose caveats on the instrument sit beside this step
-
 
 def _practice_row(practice: Practice, row: Row) -> PracticeRow:
     """The practice row a dotted `row` names (`deliverables.inschrijvers` -> practice.deliverables.inschrijvers)."""
