@@ -17,11 +17,11 @@ import tracemalloc
 
 from engine_bench import situations
 
-from advisor.advice_cache import OBJECT_FACTOR
-from advisor.engine import Advisor
-from advisor.impact import grid
-from advisor.knowledge import load
-from advisor.models import Situation
+from advisor.engine.advice_cache import OBJECT_FACTOR
+from advisor.engine.advising import Advisor
+from advisor.maintain.impact import grid
+from advisor.kb.knowledge import load
+from advisor.kb.models import Situation
 
 
 def main() -> None:

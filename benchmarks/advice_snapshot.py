@@ -17,11 +17,11 @@ import json
 import sys
 from pathlib import Path
 
-from advisor.engine import Advisor
-from advisor.impact import describe, grid
-from advisor.knowledge import load
-from advisor.render import advice_text
-from advisor.situations import parse_situation
+from advisor.engine.advising import Advisor
+from advisor.maintain.impact import describe, grid
+from advisor.kb.knowledge import load
+from advisor.present.text import advice_text
+from advisor.kb.situations import parse_situation
 
 OUTPUTS = ("full", "compact", "text")
 

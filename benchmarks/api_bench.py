@@ -2,7 +2,7 @@
 
     python benchmarks/api_bench.py [--seconds 5] [--connections 16] [--situations 2000]
 
-Starts `uvicorn --factory advisor.app:app_from_env` (1 worker, 127.0.0.1, a free port) in a
+Starts `uvicorn --factory advisor.serve.app:app_from_env` (1 worker, 127.0.0.1, a free port) in a
 subprocess, then drives it from this process with a keep-alive HTTP/1.1 load generator on raw
 asyncio sockets (loopback only, bounded in time and count). The no-op endpoint goes first, then the
 advice endpoint with varied situations (the engine benchmark's generator, fixed seed), each after a
@@ -31,8 +31,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from engine_bench import situations  # noqa: E402
 
-from advisor.engine import DEFAULT_CACHE_SIZE  # noqa: E402
-from advisor.serving import PROTOCOL  # noqa: E402
+from advisor.engine.advising import DEFAULT_CACHE_SIZE  # noqa: E402
+from advisor.serve.serving import PROTOCOL  # noqa: E402
 
 HOST = "127.0.0.1"
 MAX_REQUESTS = 1_000_000  # per phase, on top of the time bound
@@ -153,7 +153,7 @@ def main() -> None:
                                        ("warm, 200 repeating", str(DEFAULT_CACHE_SIZE), 200, 0.6)):
         port = free_port()
         server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "advisor.app:app_from_env", "--host", HOST,
+            [sys.executable, "-m", "uvicorn", "--factory", "advisor.serve.app:app_from_env", "--host", HOST,
              "--port", str(port), "--workers", "1", "--no-access-log", "--log-level", "warning", "--http", args.http],
             env={**os.environ, "ADVISOR_WATCH": "0", "ADVISOR_ADVICE_CACHE": cache})
         try:

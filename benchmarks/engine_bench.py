@@ -14,10 +14,10 @@ import random
 import statistics
 import time
 
-from advisor.engine import Advisor
-from advisor.knowledge import load
-from advisor.models import Situation
-from advisor.vocab import (Authority, Budget, ContractType, Goal, Level, MeasuredBy, Phase, Procedure, Province,
+from advisor.engine.advising import Advisor
+from advisor.kb.knowledge import load
+from advisor.kb.models import Situation
+from advisor.kb.vocab import (Authority, Budget, ContractType, Goal, Level, MeasuredBy, Phase, Procedure, Province,
                            Role, SituationTheme, Supplier, values)
 
 

@@ -6,7 +6,7 @@ durable_rules' C engine has fixed-size buffers; a network that overflows one fai
     python3 benchmarks/engine_fuzz.py [--seeds 3] [--advices 3000]
 
 Each advice is also checked against a plain Python evaluation of the compiled conditions
-(advisor.reference; tests/test_engine_differential.py runs the short version). Prints, per seed, how
+(advisor.engine.reference; tests/test_engine_differential.py runs the short version). Prints, per seed, how
 many advices ran, the engine errors and differences by message, and whether the child crashed. Exit
 status 1 on any error, difference or crash. Not a unit test: it takes about a minute.
 """
@@ -21,10 +21,10 @@ import sys
 
 CHILD = r"""
 import collections, json, random, sys
-from advisor.engine import Advisor
-from advisor.models import Situation
-from advisor.reference import reference_firings
-from advisor.vocab import (Authority, Budget, ContractType, Goal, Level, MeasuredBy, Phase, Procedure, Province,
+from advisor.engine.advising import Advisor
+from advisor.kb.models import Situation
+from advisor.engine.reference import reference_firings
+from advisor.kb.vocab import (Authority, Budget, ContractType, Goal, Level, MeasuredBy, Phase, Procedure, Province,
                            Regime, Role, SituationTheme, SrClause, Supplier, values)
 import datetime as dt
 seed, count = int(sys.argv[1]), int(sys.argv[2])
@@ -48,7 +48,7 @@ for n in range(count):
         cross_border_interest=rnd.choice([None, True, False]))
     try:
         advisor.advise(situation)
-        # the differential check: the network fires what the compiled conditions say (advisor.reference)
+        # the differential check: the network fires what the compiled conditions say (advisor.engine.reference)
         day = dt.date.today()
         network = {effect.name for effect, _ in advisor.fire(situation, day)}
         if network != reference_firings(advisor.compiled, situation.model_dump(), day):

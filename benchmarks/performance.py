@@ -42,7 +42,7 @@ def run(*args: str) -> str:
 
 
 def batch(count: int) -> str:
-    from advisor.vocab import Budget, Goal, Phase, Role, SituationTheme, Supplier, values
+    from advisor.kb.vocab import Budget, Goal, Phase, Role, SituationTheme, Supplier, values
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "situaties.jsonl"

@@ -95,9 +95,9 @@ def describe(times: list[float]) -> str:
 def probe_stall(port: int, seconds: float) -> None:
     from pydantic import ValidationError
 
-    from advisor.problems import ApiProblem
-    from advisor.schemas import BatchRequest
-    from advisor.validation import validate_body
+    from advisor.serve.problems import ApiProblem
+    from advisor.serve.schemas import BatchRequest
+    from advisor.serve.validation import validate_body
     body = error_body()
     start = time.perf_counter()
     try:
@@ -208,8 +208,8 @@ def rss_mib() -> float:
 
 def cache_child(cache_mb: float) -> None:
     """In a fresh process: resident memory before and after 1,500 distinct rich advices."""
-    from advisor.engine import Advisor
-    from advisor.models import Situation
+    from advisor.engine.advising import Advisor
+    from advisor.kb.models import Situation
     advisor = Advisor.from_root(None) if cache_mb < 0 else Advisor(Advisor.from_root(None).kb, cache_mb=cache_mb)
     rich = [Situation.model_validate(s) for s in situations(3000, seed=7) if len(s) >= 8][:1500]
     before = rss_mib()

@@ -4,7 +4,7 @@ every good edit) and print the RSS before, after warm-up and at the end.
     python3 benchmarks/reload_memory.py [--reloads 100]
 
 The growth after warm-up is the number to watch: durable_rules keeps a ruleset until it is
-deleted, so Advisors share rulesets of identical content (advisor.engine._Engine) and a reload
+deleted, so Advisors share rulesets of identical content (advisor.engine.advising._Engine) and a reload
 of an unchanged KB adds none. `--edit` changes one rule's points before every reload, as a
 maintainer does, to show what an edit costs.
 """
@@ -17,9 +17,9 @@ import gc
 import resource
 from pathlib import Path
 
-from advisor.engine import Advisor
-from advisor.knowledge import load
-from advisor.models import Situation
+from advisor.engine.advising import Advisor
+from advisor.kb.knowledge import load
+from advisor.kb.models import Situation
 
 
 def rss_mib() -> float:

@@ -22,10 +22,10 @@ from pathlib import Path
 
 from engine_bench import situations
 
-from advisor.engine import Advisor
-from advisor.knowledge import load
-from advisor.models import Situation
-from advisor.vocab import Level, MeasuredBy, Phase, values
+from advisor.engine.advising import Advisor
+from advisor.kb.knowledge import load
+from advisor.kb.models import Situation
+from advisor.kb.vocab import Level, MeasuredBy, Phase, values
 
 ROOT = Path(__file__).resolve().parents[1]
 PRICED = ("X", "€", "€€", "€€€", "€€€€")   # the cost marks with a price (vocab.Cost also has onbekend, n.v.t.)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.engine import Advisor
+from advisor.engine.advising import Advisor
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,7 +28,7 @@ def _shared_advisor() -> Advisor:
 @pytest.fixture(scope="module")
 def service():
     """The running Advisor behind the shells, on the shipped KB."""
-    from advisor.service import Service
+    from advisor.serve.service import Service
     return Service(ROOT)
 
 
@@ -37,7 +37,7 @@ def client(service):
     """A TestClient on the whole app (API and web pages)."""
     from fastapi.testclient import TestClient
 
-    from advisor.app import create_app
+    from advisor.serve.app import create_app
     return TestClient(create_app(service=service), raise_server_exceptions=False)
 
 

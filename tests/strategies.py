@@ -6,8 +6,8 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from advisor.models import Situation
-from advisor.vocab import (
+from advisor.kb.models import Situation
+from advisor.kb.vocab import (
     Authority, Budget, ContractType, Goal, Level, MeasuredBy, Phase, Procedure, Province, Regime, Role,
     SituationTheme, SrClause, Supplier, values,
 )

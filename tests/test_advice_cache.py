@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-from advisor.advice_cache import OBJECT_FACTOR, ByteCache, text_cost
-from advisor.engine import Advisor
-from advisor.models import Situation
+from advisor.engine.advice_cache import OBJECT_FACTOR, ByteCache, text_cost
+from advisor.engine.advising import Advisor
+from advisor.kb.models import Situation
 
 RICH = Situation(phase="aanbesteding", role="inkoper", themes=("arbeidsparticipatie",),
                  goals=("inschrijvers_vergelijken", "sr_monitoren"), procedure="europees",

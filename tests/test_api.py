@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from advisor.models import Instrument
+from advisor.kb.models import Instrument
 
 EXAMPLE = {"phase": "uitvoering", "goals": ["sr_monitoren"], "province": "groningen"}
 
@@ -117,7 +117,7 @@ def test_advice_ranks_and_explains(client, service):
 
 
 def test_advice_equals_the_engine(client, service):
-    from advisor.situations import parse_situation
+    from advisor.kb.situations import parse_situation
     expected = service.advisor.advise(parse_situation(EXAMPLE)).model_dump(mode="json")
     assert ok(client.post("/api/v1/advice", json=EXAMPLE)) == expected
 

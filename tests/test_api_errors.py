@@ -6,8 +6,8 @@ import json
 
 from fastapi.testclient import TestClient
 
-from advisor.app import create_app
-from advisor.service import Service
+from advisor.serve.app import create_app
+from advisor.serve.service import Service
 from conftest import ROOT
 
 JSON = {"content-type": "application/json"}

@@ -7,7 +7,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection
 
-from advisor.app import create_app
+from advisor.serve.app import create_app
 from conftest import ROOT
 
 app = create_app(ROOT)

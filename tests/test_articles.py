@@ -9,14 +9,14 @@ from urllib.parse import urlencode
 
 from fastapi.testclient import TestClient
 
-from advisor.app import create_app
-from advisor.compiling import compile_rules
-from advisor.formatting import money
-from advisor.service import Service
-from advisor.situations import from_pairs
-from advisor.summary import is_shortfall
-from advisor.web import CSP
-from advisor.webview import rule_text
+from advisor.serve.app import create_app
+from advisor.engine.compiling import compile_rules
+from advisor.kb.formatting import money
+from advisor.serve.service import Service
+from advisor.kb.situations import from_pairs
+from advisor.engine.summary import is_shortfall
+from advisor.serve.web import CSP
+from advisor.present.webview import rule_text
 from kbcopy import copy_kb, edit
 from test_web import parse
 
@@ -162,7 +162,7 @@ def test_an_article_no_rule_cites_and_a_new_citation(tmp_path):
 
 
 def test_the_gathering_module_stays_free_of_the_shells():
-    code = "import sys, advisor.articles; print(sorted(m for m in ('fastapi', 'jinja2') if m in sys.modules))"
+    code = "import sys, advisor.kb.articles; print(sorted(m for m in ('fastapi', 'jinja2') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

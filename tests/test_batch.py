@@ -8,7 +8,7 @@ import json
 
 from typer.testing import CliRunner
 
-from advisor.cli import app
+from advisor.cli.main import app
 
 from conftest import ROOT
 

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from advisor import batch
-from advisor.cli import STOPPED_EARLY, app
+from advisor.cli.main import STOPPED_EARLY, app
 
 from conftest import ROOT
 

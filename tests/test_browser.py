@@ -35,9 +35,9 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi import FastAPI
 
-from advisor.service import Service  # noqa: E402
-from advisor.situations import from_pairs  # noqa: E402
-from advisor.web import web_router  # noqa: E402
+from advisor.serve.service import Service  # noqa: E402
+from advisor.kb.situations import from_pairs  # noqa: E402
+from advisor.serve.web import web_router  # noqa: E402
 from liveserver import live_server  # noqa: E402
 
 TENDER = ("phase=aanbesteding&goals=inschrijvers_vergelijken&supplier=sociale_onderneming&contract_type=diensten"

@@ -4,7 +4,7 @@ import json
 
 from typer.testing import CliRunner
 
-from advisor.cli import app
+from advisor.cli.main import app
 from kbcopy import ROOT, copy_kb, edit
 
 runner = CliRunner()

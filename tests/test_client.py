@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from advisor.app import create_app
-from advisor.service import Service
-from advisor.situations import parse_situation
+from advisor.serve.app import create_app
+from advisor.serve.service import Service
+from advisor.kb.situations import parse_situation
 from conftest import ROOT
 
 if importlib.util.find_spec("openapi_python_client") is None:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from advisor import conditions as cnd
-from advisor.fields import FieldSpec
-from advisor.operators import OPERATORS, RELATIONS
-from advisor.webview import condition_json
+from advisor.kb.fields import FieldSpec
+from advisor.kb.operators import OPERATORS, RELATIONS
+from advisor.present.webview import condition_json
 
 
 def ev(raw, **values):

@@ -6,9 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from advisor.engine import rule_name
-from advisor.models import Situation
-from advisor.vocab import Goal, Level, Phase, Province, SituationTheme, values
+from advisor.engine.advising import rule_name
+from advisor.kb.models import Situation
+from advisor.kb.vocab import Goal, Level, Phase, Province, SituationTheme, values
 
 
 SID_NOT_FOUND = "error code: 309"   # durable_rules' ERR_SID_NOT_FOUND (rules.h): the state is gone
@@ -79,7 +79,7 @@ def test_state_is_removed_after_each_advice(uncached_advisor):
     advisor = uncached_advisor
     for situation in random_situations(300):
         advisor.advise(situation)
-    from advisor.engine import ENGINE
+    from advisor.engine.advising import ENGINE
     last = str(next(ENGINE.sids) - 1)
     assert len(advisor.ruleset_names) > 1   # the network is split to fit the C engine's buffers
     for name in advisor.ruleset_names:
@@ -133,9 +133,9 @@ def test_every_operator_compiles_to_what_it_evaluates_to(tmp_path):
     import itertools
 
     from advisor import conditions as cnd
-    from advisor.engine import Advisor
-    from advisor.knowledge import load
-    from advisor.operators import OPERATORS
+    from advisor.engine.advising import Advisor
+    from advisor.kb.knowledge import load
+    from advisor.kb.operators import OPERATORS
     from kbcopy import copy_kb
 
     assert set(OPERATORS) <= set(OPERATOR_RULES)
@@ -179,7 +179,7 @@ def test_the_shipped_rulesets_register_on_a_heap_full_of_the_bytes_that_break_du
 
     import durable_rules_engine as native
 
-    from advisor.engine import SENTINELS, chunks
+    from advisor.engine.advising import SENTINELS, chunks
     libc = ctypes.CDLL(None)
     libc.malloc.restype = ctypes.c_void_p
     libc.free.argtypes = [ctypes.c_void_p]
@@ -201,7 +201,7 @@ def test_fresh_processes_build_the_rulesets_whatever_their_heap_held():
     import os
     import subprocess
     import sys
-    code = "from advisor.engine import Advisor; Advisor.from_root(None)"
+    code = "from advisor.engine.advising import Advisor; Advisor.from_root(None)"
     for n in range(6):
         env = dict(os.environ, ADVISOR_STRESS_PAD="x" * (37 * n), PYTHONHASHSEED=str(n))
         run = subprocess.run([sys.executable, "-c", code, *(["pad"] * n)], env=env, capture_output=True, text=True,

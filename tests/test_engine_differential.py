@@ -1,4 +1,4 @@
-"""durable_rules against a plain Python evaluation of the same compiled conditions (advisor.reference).
+"""durable_rules against a plain Python evaluation of the same compiled conditions (advisor.engine.reference).
 
 Random rich situations go through both; the network must fire exactly the rules the conditions say,
 derived facts included. A mismatch names the rules and hypothesis prints the smallest situation."""
@@ -9,8 +9,8 @@ import datetime as dt
 
 from hypothesis import HealthCheck, given, settings
 
-from advisor.models import Situation
-from advisor.reference import reference_firings
+from advisor.kb.models import Situation
+from advisor.engine.reference import reference_firings
 from strategies import situations
 
 

@@ -8,11 +8,11 @@ import weakref
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-import advisor.explanations as explanations
-from advisor.engine import Advisor
-from advisor.explanations import template
-from advisor.impact import grid
-from advisor.models import Situation
+import advisor.engine.explanations as explanations
+from advisor.engine.advising import Advisor
+from advisor.engine.explanations import template
+from advisor.maintain.impact import grid
+from advisor.kb.models import Situation
 from strategies import situations
 
 

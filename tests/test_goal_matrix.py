@@ -11,8 +11,8 @@ import itertools
 
 import pytest
 
-from advisor.models import Situation
-from advisor.vocab import Budget, Goal, Phase, Role, Supplier, values
+from advisor.kb.models import Situation
+from advisor.kb.vocab import Budget, Goal, Phase, Role, Supplier, values
 
 PHASES = (None,) + values(Phase)
 VARIANTS = list(itertools.product((None,) + values(Role), (None,) + values(Supplier), (None,) + values(Budget)))
@@ -62,7 +62,7 @@ def test_two_goals_never_recommend_an_instrument_that_serves_neither(advisor, ma
 
 
 # That rules serve a goal only with instruments the matrix names for it, that every goal has one,
-# and that set-aside instruments say why, is `advisor check`'s (advisor.invariants; tests/test_invariants.py).
+# and that set-aside instruments say why, is `advisor check`'s (advisor.kb.invariants; tests/test_invariants.py).
 
 
 def test_not_followed_and_unsuitable_instruments_cite_report_pages(matrix):

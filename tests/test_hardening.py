@@ -21,13 +21,13 @@ from fastapi.testclient import TestClient
 from kbcopy import ROOT, copy_kb, edit
 
 from advisor import situations
-from advisor.api import EXAMPLE_TENDER
-from advisor.app import configure_logging, create_app
-from advisor.settings import check_base_url
-from advisor.errors import MAX_ERRORS, SituationError
-from advisor.service import Service
-from advisor.situations import from_pairs, parse_situation
-from advisor.views import CompactAdvice, compact, compact_json
+from advisor.serve.api import EXAMPLE_TENDER
+from advisor.serve.app import configure_logging, create_app
+from advisor.serve.settings import check_base_url
+from advisor.kb.errors import MAX_ERRORS, SituationError
+from advisor.serve.service import Service
+from advisor.kb.situations import from_pairs, parse_situation
+from advisor.engine.compact import CompactAdvice, compact, compact_json
 
 JSON = {"content-type": "application/json"}
 # preparing a European tender: the monitors are written into it (p. 54, 68); comparing has no instrument there
@@ -87,7 +87,7 @@ def test_the_did_you_mean_suggestion_is_computed_once_per_word(client, monkeypat
 
 
 def test_validation_and_advice_run_in_a_worker_thread_not_on_the_event_loop(monkeypatch, service):
-    import advisor.api as api
+    import advisor.serve.api as api
     where: list[tuple[str, bool]] = []
 
     def on_loop() -> bool:
@@ -225,7 +225,7 @@ def test_a_directory_named_like_a_rule_file_is_a_kb_problem_not_a_crash(tmp_path
 
 
 def test_any_other_failure_of_a_reload_is_a_kb_problem_without_server_paths(tmp_path, monkeypatch, caplog):
-    import advisor.service as service_module
+    import advisor.serve.service as service_module
     root = copy_kb(tmp_path)
     service = Service(root)
     good = service.advisor.kb.version
@@ -246,8 +246,8 @@ def test_any_other_failure_of_a_reload_is_a_kb_problem_without_server_paths(tmp_
 
 
 def test_the_loader_reports_an_unreadable_file_as_a_problem(tmp_path):
-    from advisor.errors import KnowledgeBaseError
-    from advisor.knowledge import load
+    from advisor.kb.errors import KnowledgeBaseError
+    from advisor.kb.knowledge import load
     root = copy_kb(tmp_path)
     (root / "rules" / "zz.yaml").mkdir()
     with pytest.raises(KnowledgeBaseError) as raised:
@@ -257,7 +257,7 @@ def test_the_loader_reports_an_unreadable_file_as_a_problem(tmp_path):
 
 
 def test_the_watch_loop_survives_any_error(tmp_path, monkeypatch):
-    import advisor.service as service_module
+    import advisor.serve.service as service_module
     monkeypatch.setattr(service_module, "RESTART_DELAY", 0)
     service = Service(copy_kb(tmp_path), quiet=0)
     batches: queue.Queue = queue.Queue()

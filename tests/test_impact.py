@@ -9,11 +9,11 @@ import xml.etree.ElementTree as ET
 import pytest
 from typer.testing import CliRunner
 
-from advisor.cli import app
-from advisor.impact import REFERENCE_DATE, coverage, coverage_markdown, coverage_svg, describe, grid, small_grid
-from advisor.knowledge import load
-from advisor.models import Situation
-from advisor.vocab import Goal, Phase, values
+from advisor.cli.main import app
+from advisor.maintain.impact import REFERENCE_DATE, coverage, coverage_markdown, coverage_svg, describe, grid, small_grid
+from advisor.kb.knowledge import load
+from advisor.kb.models import Situation
+from advisor.kb.vocab import Goal, Phase, values
 from kbcopy import ROOT, copy_kb, edit
 
 runner = CliRunner()

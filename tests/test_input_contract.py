@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 
 from advisor import batch as b
 from advisor import read_situation
-from advisor.cli import _situation
-from advisor.errors import SituationError
-from advisor.situations import LIST_FIELDS, to_pairs
-from advisor.vocab import Goal, Phase, Procedure, Province, SituationTheme, values
+from advisor.cli.main import _situation
+from advisor.kb.errors import SituationError
+from advisor.kb.situations import LIST_FIELDS, to_pairs
+from advisor.kb.vocab import Goal, Phase, Procedure, Province, SituationTheme, values
 
 SETTINGS = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

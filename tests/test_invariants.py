@@ -10,12 +10,12 @@ import pytest
 
 from typer.testing import CliRunner
 
-from advisor.cli import app
-from advisor.engine import Advisor
-from advisor.errors import KnowledgeBaseError
-from advisor.invariants import THRESHOLD_NOTICE_DAYS, invariant_notes
-from advisor.knowledge import load
-from advisor.models import Situation
+from advisor.cli.main import app
+from advisor.engine.advising import Advisor
+from advisor.kb.errors import KnowledgeBaseError
+from advisor.kb.invariants import THRESHOLD_NOTICE_DAYS, invariant_notes
+from advisor.kb.knowledge import load
+from advisor.kb.models import Situation
 
 from kbcopy import ROOT, copy_kb, edit
 

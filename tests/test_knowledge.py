@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from advisor.errors import KnowledgeBaseError
-from advisor.knowledge import load
-from advisor.models import Instrument
+from advisor.kb.errors import KnowledgeBaseError
+from advisor.kb.knowledge import load
+from advisor.kb.models import Instrument
 from kbcopy import copy_kb, edit
 
 IDS = ["medewerkerstool", "impactcalculator", "social-handprint", "impactpad", "pso", "pso30plus",
@@ -153,7 +153,7 @@ def test_a_rule_that_cites_one_instruments_page_for_all_is_an_error_at_its_sourc
 
 
 def test_each_instruments_section_runs_to_the_next_one(advisor):
-    from advisor.citations import section_of
+    from advisor.kb.citations import section_of
     sections = section_of(advisor.kb)
     assert sections["medewerkerstool"][0] == advisor.kb.instrument("medewerkerstool").source.page
     ordered = sorted(sections.values())

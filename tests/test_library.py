@@ -16,7 +16,7 @@ import pytest
 
 import advisor
 from advisor import paths
-from advisor.errors import KnowledgeBaseError
+from advisor.kb.errors import KnowledgeBaseError
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = re.compile(r"<!-- library example[^>]*-->\s*```python\n(?P<code>.*?)```\s*```text\n(?P<output>.*?)```"
@@ -25,9 +25,9 @@ EXAMPLE = re.compile(r"<!-- library example[^>]*-->\s*```python\n(?P<code>.*?)``
 
 def test_the_package_exports_the_library_api():
     from advisor import Advice, Advisor, Situation
-    from advisor.advice import Advice as advice_model
-    from advisor.engine import Advisor as engine_advisor
-    from advisor.models import Situation as situation_model
+    from advisor.engine.advice import Advice as advice_model
+    from advisor.engine.advising import Advisor as engine_advisor
+    from advisor.kb.models import Situation as situation_model
 
     assert (Advisor, Situation, Advice) == (engine_advisor, situation_model, advice_model)
     assert set(advisor.__all__) == {"Advisor", "Situation", "Advice", "CompactAdvice", "read_situation", "AdvisorError",
@@ -40,7 +40,7 @@ def test_the_package_exports_the_library_api():
 
 
 def test_importing_the_package_does_not_load_the_engine():
-    code = "import sys, advisor; print(advisor.__version__, 'advisor.engine' in sys.modules, 'durable' in sys.modules)"
+    code = "import sys, advisor; print(advisor.__version__, 'advisor.engine.advising' in sys.modules, 'durable' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == [advisor.__version__, "False", "False"]
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from advisor.errors import KnowledgeBaseError
-from advisor.knowledge import load
-from advisor.loading import YamlError, parse_yaml
+from advisor.kb.errors import KnowledgeBaseError
+from advisor.kb.knowledge import load
+from advisor.kb.loading import YamlError, parse_yaml
 from kbcopy import copy_kb, edit
 
 

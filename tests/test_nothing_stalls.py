@@ -13,9 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from advisor import validation
-from advisor.app import create_app
-from advisor.errors import MAX_ERRORS
-from advisor.models import Situation
+from advisor.serve.app import create_app
+from advisor.kb.errors import MAX_ERRORS
+from advisor.kb.models import Situation
 
 JSON = {"content-type": "application/json"}
 
@@ -144,7 +144,7 @@ def test_noncharacters_in_the_municipality_never_break_a_document(client):
 
 
 def test_the_document_filter_strips_what_xml_1_0_forbids():
-    from advisor.documents import clean
+    from advisor.present.documents import clean
     assert clean("a\x00b\x1fc\ud800d\ufffee\uffff\tf\U0001F600") == "abcde\tf\U0001F600"
 
 
@@ -203,7 +203,7 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 
 
 def test_a_yaml_alias_bomb_is_refused_at_its_first_alias():
-    from advisor.loading import YamlError, parse_yaml
+    from advisor.kb.loading import YamlError, parse_yaml
     with pytest.raises(YamlError) as raised:
         parse_yaml(BOMB, "rules/bom.yaml")
     assert str(raised.value).startswith("rules/bom.yaml:2: aliases")
@@ -216,7 +216,7 @@ def test_advisor_check_names_the_alias_in_a_rules_file(tmp_path):
     from kbcopy import copy_kb
     from typer.testing import CliRunner
 
-    from advisor.cli import app
+    from advisor.cli.main import app
     root = copy_kb(tmp_path)
     (root / "rules" / "zz_bom.yaml").write_text(BOMB, encoding="utf-8")
     result = CliRunner().invoke(app, ["check", "--kb", str(root)])
@@ -230,7 +230,7 @@ def test_a_symlink_loop_in_the_kb_shows_in_health(tmp_path):
 
     from kbcopy import copy_kb
 
-    from advisor.service import Service
+    from advisor.serve.service import Service
     root = copy_kb(tmp_path)
     service = Service(root)
     os.symlink("loop.yaml", root / "rules" / "loop.yaml")
@@ -249,7 +249,7 @@ def test_a_watcher_that_keeps_failing_shows_in_health(tmp_path):
 
     from kbcopy import copy_kb
 
-    from advisor.service import Service
+    from advisor.serve.service import Service
     failed = threading.Event()
 
     def broken():

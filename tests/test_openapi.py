@@ -8,7 +8,7 @@ import pytest
 from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel
 
-from advisor.openapi import REF, SchemaConflict, body_schema, document
+from advisor.serve.openapi import REF, SchemaConflict, body_schema, document
 
 
 def refs(value):
@@ -58,7 +58,7 @@ def test_operation_ids_are_the_handler_names(client):
 
 
 def test_every_property_and_schema_has_a_dutch_description(client, service):
-    from advisor.apidocs import undescribed
+    from advisor.serve.apidocs import undescribed
 
     doc = client.get("/api/v1/openapi.json").json()
     assert undescribed(doc) == []

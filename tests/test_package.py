@@ -92,7 +92,7 @@ def install(request, tmp_path_factory) -> Install:
 
 
 def test_advisor_is_imported_from_the_install_with_its_files(install):
-    code = ("import json, importlib.metadata, advisor, advisor.paths as p; print(json.dumps({'file': advisor.__file__, "
+    code = ("import json, importlib.metadata, advisor, advisor.kb.paths as p; print(json.dumps({'file': advisor.__file__, "
             "'version': advisor.__version__, 'metadata': importlib.metadata.version('sociale-impact-advisor'), "
             "'folders': [str(f) for f in (p.SHIPPED, p.KNOWLEDGE, p.RULES, p.TEMPLATES, p.STATIC)]}))")
     found = json.loads(install.run(install.python, "-c", code).stdout)

@@ -2,9 +2,9 @@
 
 import pytest
 
-from advisor.models import Situation
-from advisor.errors import KnowledgeBaseError
-from advisor.knowledge import load
+from advisor.kb.models import Situation
+from advisor.kb.errors import KnowledgeBaseError
+from advisor.kb.knowledge import load
 from kbcopy import copy_kb, edit
 
 

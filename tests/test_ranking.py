@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.explaining import MIN_SCORE
-from advisor.impact import grid
-from advisor.rule_models import ScoreRule
+from advisor.engine.explaining import MIN_SCORE
+from advisor.maintain.impact import grid
+from advisor.kb.rule_models import ScoreRule
 
 NOT_EXCLUSIVE = {"keurmerk-gelijkwaardig", "product-gelijkwaardig"}
 

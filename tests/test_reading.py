@@ -18,12 +18,12 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from advisor.app import create_app
-from advisor.models import Situation
-from advisor.reading import Said, reading
-from advisor.render import advice_text
-from advisor.situations import from_pairs, to_pairs
-from advisor.textcheck import (READER_SITUATIONS, above_why_not, docx_text, html_text, odt_text, repeated_sentences,
+from advisor.serve.app import create_app
+from advisor.kb.models import Situation
+from advisor.present.reading import Said, reading
+from advisor.present.text import advice_text
+from advisor.kb.situations import from_pairs, to_pairs
+from advisor.present.textcheck import (READER_SITUATIONS, above_why_not, docx_text, html_text, odt_text, repeated_sentences,
                                slips, words)
 
 EXAMPLE = READER_SITUATIONS["voorbeeld (vergelijken en monitoren, Europees, Groningen)"]

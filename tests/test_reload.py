@@ -9,8 +9,8 @@ import time
 from fastapi.testclient import TestClient
 from kbcopy import copy_kb, edit
 
-from advisor.app import create_app
-from advisor.service import Service
+from advisor.serve.app import create_app
+from advisor.serve.service import Service
 
 RULE = "thema-arbeidsparticipatie"
 POINTS = "  instruments: {themes: {contains: arbeidsparticipatie}}\n  points: 10\n"

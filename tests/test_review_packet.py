@@ -8,11 +8,11 @@ import zipfile
 
 from typer.testing import CliRunner
 
-from advisor.cli import app
-from advisor.engine import Advisor
-from advisor.knowledge import load
-from advisor.review_packet import packet_document, pending, to_markdown
-from advisor.reviews import is_current, meaning_hash
+from advisor.cli.main import app
+from advisor.engine.advising import Advisor
+from advisor.kb.knowledge import load
+from advisor.maintain.review_packet import packet_document, pending, to_markdown
+from advisor.kb.reviews import is_current, meaning_hash
 
 from kbcopy import copy_kb, edit
 
@@ -106,8 +106,8 @@ def test_a_verdict_on_a_rule_changed_after_the_packet_is_refused(tmp_path):
 def test_rules_page_filters_by_review_state_and_searches(tmp_path):
     from fastapi.testclient import TestClient
 
-    from advisor.app import create_app
-    from advisor.service import Service
+    from advisor.serve.app import create_app
+    from advisor.serve.service import Service
     root = copy_kb(tmp_path)
     assert _review(root, "sr-monitoren", "--by", "A").exit_code == 0
     assert _review(root, "vergelijken-pso30plus", "--by", "A").exit_code == 0

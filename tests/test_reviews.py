@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from advisor.cli import app
-from advisor.engine import Advisor
-from advisor.knowledge import load
-from advisor.models import Situation
-from advisor.reviews import meaning_hash
+from advisor.cli.main import app
+from advisor.engine.advising import Advisor
+from advisor.kb.knowledge import load
+from advisor.kb.models import Situation
+from advisor.kb.reviews import meaning_hash
 
 from conftest import ROOT
 from kbcopy import copy_kb, edit
@@ -67,8 +67,8 @@ def test_a_change_after_review_is_a_warning_and_strict_fails(tmp_path):
 def test_review_state_on_the_rules_page_the_api_and_the_advice(tmp_path):
     from fastapi.testclient import TestClient
 
-    from advisor.app import create_app
-    from advisor.service import Service
+    from advisor.serve.app import create_app
+    from advisor.serve.service import Service
     root = copy_kb(tmp_path)
     stamp(root)
     client = TestClient(create_app(service=Service(root)))
@@ -99,7 +99,7 @@ def test_review_hashes_did_not_change_when_rules_got_a_model_per_kind():
     # stamp made then must still read as current.
     from pydantic import TypeAdapter
 
-    from advisor.rule_models import Rule
+    from advisor.kb.rule_models import Rule
     rules = {
         "de7bda096f7a": {"id": "s", "kind": "score", "title": "t", "when": {"goals": {"contains": "sr_monitoren"}},
                          "points": 40, "serves": ["sr_monitoren"], "text": "x", "rationale": "r",

@@ -7,7 +7,7 @@ import json
 
 from typer.testing import CliRunner
 
-from advisor.cli import app
+from advisor.cli.main import app
 
 from kbcopy import copy_kb
 
@@ -48,6 +48,6 @@ def test_k_selects_by_name_or_file_and_json_lists_each(tmp_path):
 
 
 def test_the_shipped_scenarios_pass(advisor):
-    from advisor.scenario_run import run_all
+    from advisor.maintain.scenario_run import run_all
     outcomes = run_all(advisor)
     assert len(outcomes) == len(advisor.kb.scenarios) and all(o.passed for o in outcomes)

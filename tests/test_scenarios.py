@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.knowledge import load
-from advisor.scenario_run import run_one
+from advisor.kb.knowledge import load
+from advisor.maintain.scenario_run import run_one
 
 from conftest import ROOT
 

@@ -1,7 +1,7 @@
 """The scenario suite as a whole: every rule, instrument and goal is exercised."""
 
-from advisor.situations import parse_situation
-from advisor.vocab import Goal, values
+from advisor.kb.situations import parse_situation
+from advisor.kb.vocab import Goal, values
 
 
 def _run(advisor):

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from advisor.app import app_from_env
-from advisor.cli import app as cli
-from advisor.settings import Settings, SettingsError, load_settings
+from advisor.serve.app import app_from_env
+from advisor.cli.main import app as cli
+from advisor.serve.settings import Settings, SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = [f"ADVISOR_{name.upper()}" for name in Settings.model_fields]
@@ -67,7 +67,7 @@ def test_the_factory_stops_with_one_logged_line(env, caplog):
 
 def test_uvicorn_with_a_bad_setting_exits_without_a_traceback():
     environ = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_")}
-    result = subprocess.run([sys.executable, "-m", "uvicorn", "--factory", "advisor.app:app_from_env",
+    result = subprocess.run([sys.executable, "-m", "uvicorn", "--factory", "advisor.serve.app:app_from_env",
                              "--port", "0"], env={**environ, "ADVISOR_ADVICE_CACHE": "abc"}, cwd=ROOT,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
@@ -122,7 +122,7 @@ def served(env):
     """Runs `advisor serve` without a server: what uvicorn would get, and the settings a worker would read."""
     import uvicorn
 
-    import advisor.cli as cli_module
+    import advisor.cli.main as cli_module
     seen: dict = {}
 
     def run(*args, **kwargs):

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from advisor.serving import GuardedH11Protocol, GuardedHttpToolsProtocol, Limits
+from advisor.serve.serving import GuardedH11Protocol, GuardedHttpToolsProtocol, Limits
 from liveserver import live_server
 
 QUICK = Limits(header_timeout=1.5, body_timeout=1.5, max_idle=16, max_header_bytes=16 * 1024)
@@ -27,7 +27,7 @@ class QuickHttpTools(GuardedHttpToolsProtocol):
 
 @pytest.fixture(scope="module", params=[QuickHttpTools, QuickH11], ids=["httptools", "h11"])
 def server(request, service):
-    from advisor.app import create_app
+    from advisor.serve.app import create_app
     with live_server(create_app(service=service), log_level="error", http=request.param, limit_concurrency=100,
                      timeout_keep_alive=5, backlog=512) as port:
         yield port
@@ -140,7 +140,7 @@ def test_serve_runs_the_guarded_protocol_with_limits_from_flags_or_environment(m
     from typer.testing import CliRunner
 
     from advisor import serving
-    from advisor.cli import app
+    from advisor.cli.main import app
     for name in ("ADVISOR_WATCH", "ADVISOR_CORS_ORIGINS", "ADVISOR_HEADER_TIMEOUT", "ADVISOR_BODY_TIMEOUT",
                  "ADVISOR_MAX_IDLE", "ADVISOR_MAX_HEADER_BYTES"):
         monkeypatch.setenv(name, os.environ.get(name, ""))   # serve sets some: restored after the test

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from advisor.cli import app
-from advisor.knowledge import load
-from advisor.reviews import meaning_hash
-from advisor.stamping import Stamp, StampError, apply, writable_root
+from advisor.cli.main import app
+from advisor.kb.knowledge import load
+from advisor.kb.reviews import meaning_hash
+from advisor.maintain.stamping import Stamp, StampError, apply, writable_root
 
 from kbcopy import copy_kb
 
@@ -86,7 +86,7 @@ def test_a_batch_with_one_bad_stamp_writes_nothing(tmp_path):
 
 
 def test_the_installed_package_copy_is_never_the_target(monkeypatch, tmp_path):
-    import advisor.paths as paths
+    import advisor.kb.paths as paths
     monkeypatch.delenv("ADVISOR_KB", raising=False)
     monkeypatch.setattr(paths, "SHIPPED", tmp_path / "site-packages" / "advisor" / "_shipped")
     with pytest.raises(StampError, match="--kb"):

@@ -14,8 +14,8 @@ from odf import text as odf_text
 from odf.opendocument import load as load_odt
 from typer.testing import CliRunner
 
-from advisor.cli import app
-from advisor.models import Situation
+from advisor.cli.main import app
+from advisor.kb.models import Situation
 
 from conftest import ROOT
 

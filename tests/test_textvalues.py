@@ -10,9 +10,9 @@ from urllib.parse import urlencode
 import pytest
 from hypothesis import given, strategies as st
 
-from advisor.errors import SituationError
-from advisor.situations import from_pairs
-from advisor.textvalues import TextValueError, amount, as_text, typed_value, yes_no
+from advisor.kb.errors import SituationError
+from advisor.kb.situations import from_pairs
+from advisor.kb.textvalues import TextValueError, amount, as_text, typed_value, yes_no
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "input.md"
 

@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from advisor.app import create_app
+from advisor.serve.app import create_app
 from conftest import ROOT
 
 BIN = ROOT / "node_modules" / ".bin"

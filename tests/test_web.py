@@ -16,12 +16,12 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from advisor import webview
-from advisor.checking import INSTRUMENT_FIELDS, SITUATION_FIELDS
-from advisor.engine import Advisor
-from advisor.models import Situation
-from advisor.service import Service
-from advisor.situations import from_pairs
-from advisor.web import CSP, web_router
+from advisor.kb.checking import INSTRUMENT_FIELDS, SITUATION_FIELDS
+from advisor.engine.advising import Advisor
+from advisor.kb.models import Situation
+from advisor.serve.service import Service
+from advisor.kb.situations import from_pairs
+from advisor.serve.web import CSP, web_router
 from kbcopy import ROOT, copy_kb, edit
 
 # Below the threshold and onderhands: the PSO's use as a criterion applies (p. 36), so both instruments
@@ -464,7 +464,7 @@ def test_the_form_reads_amounts_around_every_threshold_and_says_which_side(clien
     date it is in force and for each kind of contract and authority it covers, one euro below, the threshold
     itself and one euro above. The page repeats the amount as understood and puts it on the right side: a
     misread '450.000' (as €450) once gave a wrong legal conclusion."""
-    from advisor.formatting import money
+    from advisor.kb.formatting import money
     checked = 0
     for threshold in service.advisor.kb.legal.thresholds:
         for kind in threshold.contract_types:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor.models import Situation
-from advisor.vocab import Budget, Level, MeasuredBy, Phase, Province, Role, Supplier, values
+from advisor.kb.models import Situation
+from advisor.kb.vocab import Budget, Level, MeasuredBy, Phase, Province, Role, Supplier, values
 
 ROLE_SIDE = {"inkoper": "inkoper", "contractmanager": "contractmanager",
              "social_return_coordinator": "contractmanager", "beleidsmedewerker": "beleidsmedewerker"}

@@ -27,17 +27,17 @@ __version__ = "0.1.0"   # the one place: pyproject.toml reads it ([tool.hatch.ve
 __all__ = ["Advice", "AdvisorError", "Advisor", "CompactAdvice", "KnowledgeBaseError", "Situation", "SituationError",
            "__version__", "read_situation"]
 
-_LAZY = {"Advisor": ".engine", "Situation": ".models", "Advice": ".advice", "CompactAdvice": ".views",
-         "read_situation": ".situations", "AdvisorError": ".errors", "KnowledgeBaseError": ".errors",
-         "SituationError": ".errors"}
+_LAZY = {"Advisor": ".engine.advising", "Situation": ".kb.models", "Advice": ".engine.advice",
+         "CompactAdvice": ".engine.compact", "read_situation": ".kb.situations", "AdvisorError": ".kb.errors",
+         "KnowledgeBaseError": ".kb.errors", "SituationError": ".kb.errors"}
 
 if TYPE_CHECKING:
-    from .advice import Advice
-    from .engine import Advisor
-    from .errors import AdvisorError, KnowledgeBaseError, SituationError
-    from .models import Situation
-    from .situations import read_situation
-    from .views import CompactAdvice
+    from .engine.advice import Advice
+    from .engine.advising import Advisor
+    from .engine.compact import CompactAdvice
+    from .kb.errors import AdvisorError, KnowledgeBaseError, SituationError
+    from .kb.models import Situation
+    from .kb.situations import read_situation
 
 
 def __getattr__(name: str) -> Any:

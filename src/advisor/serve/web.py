@@ -1,0 +1,351 @@
+"""The Dutch HTML pages: questionnaire, advice, catalogue of instruments, rules, articles, glossary and
+the accessibility statement.
+
+A thin shell: it reads the query into a Situation, asks the current Advisor, and renders
+templates/. Every page has a JSON twin (the API under /api/v1, or a `.json` route here).
+
+Permalinks use the configured public address (`base_url`, ADVISOR_BASE_URL), never the Host header
+of the request; without one they are relative (`/advies?...`). The Markdown export escapes every
+user value (see `md_escape`).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Any, Optional
+from collections.abc import Iterable
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+
+from ..present import webview as view
+from ..kb.articles import article_use, article_uses
+from ..kb.errors import SituationError
+from ..kb.kinds import CITED_GROUPS, KIND_TITLES
+from ..kb.wording import Labels
+from ..kb.formatting import FIT_MARKS, article_groups, article_name, money
+from ..present.reading import reading, short_label
+from ..present.documents import FILING_FIELDS, FILING_MAX, Filing, permalink_text
+from ..kb.situations import FREE_TEXT, from_pairs, to_pairs
+
+from ..kb.paths import STATIC, TEMPLATES
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
+           "Referrer-Policy": "same-origin"}
+# Pages and exports that carry the user's answers: no browser or proxy cache keeps them
+ANSWERS = {**HEADERS, "Cache-Control": "no-store"}
+
+
+LINE_BREAKS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]+")   # control characters but tab
+MD_SYNTAX = re.compile(r"([\\`*_\[\](){}#+\-!|~:@])")   # ':' and '@': GFM autolinks http://, mailto:, a@b
+WWW = re.compile(r"(?i)(www)\.")                            # and bare www. addresses
+
+
+REPO_FILE = re.compile(r"\b(?:knowledge|rules)/[\w./-]+\.ya?ml\b")
+REPO_FILE_ASIDE = re.compile(r"\s*\((?:zie )?(?:knowledge|rules)/[\w./-]+\.ya?ml\)")
+
+
+class MarkdownSafe(str):
+    """Text that is already Markdown (built here from escaped parts): the template prints it as is."""
+
+
+def _md_plain(text: str) -> str:
+    """Every value in the Markdown: no raw HTML, and no line break (so it cannot start a block)."""
+    return LINE_BREAKS.sub(" ", text).replace("<", "&lt;").replace(">", "&gt;")
+
+
+def md_cell(text: Any) -> str:
+    """KB text in Markdown as written (no raw HTML, no line break), with '|' escaped so a table cell holds."""
+    return _md_plain(str(text)).replace("|", "\\|")
+
+
+def md_escape(text: Any) -> str:
+    """User text as literal Markdown: it cannot form a link (bare URLs included: GitHub autolinks
+    `http://…`, `www.…` and e-mail addresses), image, heading, emphasis, code, list, table cell,
+    strike-through or line break (CommonMark backslash escapes; `<` and `>` as entities)."""
+    return WWW.sub(r"\1\\.", MD_SYNTAX.sub(r"\\\1", _md_plain(str(text))))
+
+
+def md_strict(user_texts: Iterable[Optional[str]]) -> bool:
+    """Whether a Markdown export must escape every value: when a free user text (the municipality, which
+    the advice quotes in its texts and answers) holds anything Markdown could read as syntax. Otherwise
+    the KB's own texts stay as readable as they are written (escaping never changes how they render)."""
+    return any(text and (MD_SYNTAX.search(_md_plain(text)) or WWW.search(text)) for text in user_texts)
+
+
+@pass_context
+def _md_finalize(context, value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, MarkdownSafe) or not isinstance(value, str):
+        return value
+    return md_escape(value) if context.get("md_strict") else _md_plain(value)
+
+
+def _no_paths(value: Any) -> Any:
+    """No file of the repository on a page: a maintainer's '(zie knowledge/legal.yaml)' in a KB text is
+    left out, a path elsewhere in a sentence reads 'de kennisbank'."""
+    if isinstance(value, str) and REPO_FILE.search(value):
+        return REPO_FILE.sub("de kennisbank", REPO_FILE_ASIDE.sub("", value))
+    return value
+
+
+def _environments() -> tuple[Environment, Environment]:
+    if _ENVS:
+        return _ENVS[0]
+    html = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                       trim_blocks=True, lstrip_blocks=True, finalize=_no_paths)
+    html.filters["rule_text"] = view.rule_text
+    markdown = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefined=StrictUndefined,
+                           finalize=_md_finalize, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    for env in (html, markdown):
+        env.filters["money"] = money
+        env.filters["first_upper"] = view.first_upper
+        env.globals["urlencode"] = urlencode
+        env.globals["article_name"] = article_name
+        env.globals["article_groups"] = article_groups
+        env.globals["short_label"] = short_label
+    _ENVS.append((html, markdown))
+    return html, markdown
+
+
+_ENVS: list[tuple[Environment, Environment]] = []
+
+
+def _kb_notes(service) -> list[str]:
+    """Why the pages may show the last good KB: a failed reload, or one that was not served."""
+    return list(getattr(service, "errors", [])) + list(getattr(service, "warnings", []))
+
+
+_COVERAGE: dict[str, Any] = {}
+_COVERAGE_LOCK = threading.Lock()
+
+
+def _coverage(advisor):
+    """Coverage over the systematic grid, once per KB version (about two seconds of advices)."""
+    from ..maintain.impact import coverage
+    with _COVERAGE_LOCK:
+        if advisor.kb.version not in _COVERAGE:
+            _COVERAGE.clear()
+            _COVERAGE[advisor.kb.version] = coverage(advisor)
+        return _COVERAGE[advisor.kb.version]
+
+
+def web_router(service, *, base_url: str = "", contact: str = "") -> APIRouter:
+    """The HTML pages for `service` (its `.advisor` is read per request: it can be reloaded).
+
+    `base_url`: the public address for permalinks (never the request's Host header); '' gives relative ones.
+    `contact`: an e-mail address or URL for feedback, on the accessibility statement."""
+    html, markdown = _environments()
+    router = APIRouter(include_in_schema=False)
+    router.mount("/static", StaticFiles(directory=STATIC), name="static")
+    base = base_url.rstrip("/")
+
+    def context(request: Request, kb) -> dict[str, Any]:
+        return {"kb": kb, "labels": Labels(kb), "path": request.url.path, "base": base,
+                "kind_titles": KIND_TITLES, "fit_marks": FIT_MARKS,
+                "fit_rows": view.fit_rows, "kb_errors": _kb_notes(service)}
+
+    def page(request: Request, template: str, code: int = 200, kb=None, answers: bool = False,
+             **values: Any) -> HTMLResponse:
+        # one request, one KB: a handler that used an advisor passes its kb, so a reload cannot split them
+        body = html.get_template(template).render(**context(request, kb or service.advisor.kb), **values)
+        return HTMLResponse(body, status_code=code, headers=ANSWERS if answers else HEADERS)
+
+    def form(request: Request, status: int = 200, errors: Optional[SituationError] = None) -> HTMLResponse:
+        kb = service.advisor.kb
+        questions = {q.field: q for q in kb.questionnaire.questions}
+        field_errors, other_errors = view.error_map(errors, questions) if errors else ({}, [])
+        if errors is not None and errors.more:
+            other_errors.append(f"en nog {errors.more} {'fout' if errors.more == 1 else 'fouten'} "
+                                f"(alleen de eerste {len(errors.errors)} staan hier)")
+        return page(request, "vragenlijst.html", status, kb=kb, answers=True,
+                    values=view.form_values(request.query_params.multi_items()),
+                    field_errors=field_errors, other_errors=other_errors,
+                    show_if={f: view.condition_json(q.show_if) for f, q in questions.items()})
+
+    def situation_of(request: Request):
+        return from_pairs([(k, v) for k, v in request.query_params.multi_items() if k not in FILING_FIELDS])
+
+    def filing_of(request: Request) -> Filing:
+        """Opdracht, kenmerk and behandelaar for a document to file (free text, as strict as the municipality)."""
+        values: dict[str, str] = {}
+        problems = []
+        for name in FILING_FIELDS:
+            given = request.query_params.getlist(name)
+            value = given[-1].strip() if given else ""
+            if len(given) > 1:
+                problems.append((name, "mag maar één keer voorkomen"))
+            elif len(value) > FILING_MAX:
+                problems.append((name, f"is te lang (ten hoogste {FILING_MAX} tekens)"))
+            elif LINE_BREAKS.search(value.replace("\t", " ")):
+                problems.append((name, "mag geen regeleinden of stuurtekens bevatten"))
+            values[name] = value
+        if problems:
+            raise SituationError(problems)
+        return Filing(**values)
+
+    @router.get("/", response_class=HTMLResponse)
+    def questionnaire(request: Request):
+        return form(request)
+
+    @router.get("/advies", response_class=HTMLResponse)
+    def advice_page(request: Request):
+        try:
+            situation = situation_of(request)
+        except SituationError as err:
+            return form(request, 400, err)
+        advisor = service.advisor
+        advice = advisor.advise(situation)
+        labels = Labels(advisor.kb)
+        given, still_open = view.answers(situation, labels, advisor.kb.questionnaire.questions)
+        return page(request, "advies.html", kb=advisor.kb, answers=True, advice=advice, given=given, still_open=still_open,
+                    reading=reading(advice, advisor.kb, advisor.explainer.reviews), filing_fields=FILING_FIELDS,
+                    filing_max=FILING_MAX, pairs=to_pairs(situation), permalink=urlencode(to_pairs(situation)), derived={f.name: f for f in advice.derived})
+
+    @router.get("/advies.json")
+    def advice_json(request: Request):
+        try:
+            situation = situation_of(request)
+        except SituationError as err:
+            from .problems import invalid_input, problem_response  # the API's error envelope
+            return problem_response(request.url.path, invalid_input(err.errors, more=err.more))
+        return JSONResponse(service.advisor.advise(situation).model_dump(mode="json"), headers=ANSWERS)
+
+    @router.get("/advies.md")
+    def advice_markdown(request: Request):
+        try:
+            situation = situation_of(request)
+        except SituationError as err:
+            text = "# Ongeldige antwoorden\n\n" + "".join(f"- {md_escape(p)}: {md_escape(m)}\n" for p, m in err.errors)
+            if err.more:
+                text += f"- en nog {err.more} {'fout' if err.more == 1 else 'fouten'}\n"
+            return Response(text, status_code=400, media_type="text/markdown; charset=utf-8", headers=ANSWERS)
+        from ..present.documents import advice_document, to_markdown
+        advisor = service.advisor
+        advice = advisor.advise(situation)
+        strict = md_strict([getattr(situation, name) for name in FREE_TEXT])
+        made = advice_document(advice, advisor.kb, permalink_text(base, "/advies?" + urlencode(to_pairs(situation))),
+                               reviews=advisor.explainer.reviews)
+        body = to_markdown(made, md_escape if strict else md_cell)
+        return Response(body, media_type="text/markdown; charset=utf-8",
+                        headers={"Content-Disposition": 'inline; filename="advies.md"', **ANSWERS})
+
+    @router.get("/advies.odt")
+    def advice_odt(request: Request):
+        return document(request, "odt")
+
+    @router.get("/advies.docx")
+    def advice_docx(request: Request):
+        return document(request, "docx")
+
+    def document(request: Request, kind: str) -> Response:
+        from ..present.documents import DOCUMENT_TYPES, advice_document, to_docx, to_odt
+        from .problems import invalid_input, problem_response  # the API's error envelope
+        try:
+            situation = situation_of(request)
+            filing = filing_of(request)
+        except SituationError as err:
+            return problem_response(request.url.path, invalid_input(err.errors))
+        advisor = service.advisor
+        permalink = permalink_text(base, f"/advies?{urlencode(to_pairs(situation))}")
+        made = advice_document(advisor.advise(situation), advisor.kb, permalink, filing, advisor.explainer.reviews)
+        body = to_odt(made) if kind == "odt" else to_docx(made)
+        return Response(body, media_type=DOCUMENT_TYPES[kind],
+                        headers={"Content-Disposition": f'attachment; filename="advies.{kind}"', **ANSWERS})
+
+    @router.get("/instrumenten", response_class=HTMLResponse)
+    def instruments(request: Request):
+        kb = service.advisor.kb
+        labels = Labels(kb)
+        chosen = {name: request.query_params.get(name, "") for name in view.FILTERS}
+        found, errors = view.filter_instruments(kb, labels, chosen)
+        return page(request, "instrumenten.html", 400 if errors else 200, kb=kb, instruments=found, chosen=chosen,
+                    filter_errors=errors, options=view.filter_options(kb, labels))
+
+    @router.get("/instrumenten/{instrument_id}", response_class=HTMLResponse)
+    def instrument(request: Request, instrument_id: str):
+        kb = service.advisor.kb
+        found = kb.instrument(instrument_id)
+        if found is None:
+            return page(request, "fout.html", 404, kb=kb, status=404,
+                        message=f"Het instrument '{instrument_id}' bestaat niet.")
+        return page(request, "instrument.html", kb=kb, instrument=found)
+
+    @router.get("/regels", response_class=HTMLResponse)
+    def rules(request: Request, staat: str = "", zoek: str = ""):
+        from ..present.rule_filter import STATES, filter_book
+        from ..present.ruledocs import rule_book
+        advisor = service.advisor
+        groups = filter_book(rule_book(advisor), staat, zoek[:200])
+        return page(request, "regels.html", kb=advisor.kb, groups=groups, states=STATES,
+                    chosen_state=staat if staat in STATES else "", query=zoek[:200],
+                    shown=sum(len(g.rules) for g in groups))
+
+    @router.get("/regels/dekking", response_class=HTMLResponse)
+    def coverage_page(request: Request):
+        advisor = service.advisor
+        return page(request, "dekking.html", kb=advisor.kb, coverage=_coverage(advisor))
+
+    @router.get("/regels/dekking.svg")
+    def coverage_chart(request: Request):
+        from ..maintain.impact import coverage_svg
+        return Response(coverage_svg(_coverage(service.advisor)), media_type="image/svg+xml",
+                        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"})
+
+    @router.get("/artikelen", response_class=HTMLResponse)
+    def articles(request: Request):
+        kb = service.advisor.kb
+        return page(request, "artikelen.html", kb=kb, uses=article_uses(kb))
+
+    @router.get("/artikelen/{article_id}", response_class=HTMLResponse)
+    def article(request: Request, article_id: str):
+        kb = service.advisor.kb
+        use = article_use(kb, article_id)
+        if use is None:
+            return page(request, "fout.html", 404, kb=kb, status=404,
+                        message=f"Het artikel '{article_id}' bestaat niet.")
+        return page(request, "artikel.html", kb=kb, use=use, group_titles=CITED_GROUPS)
+
+    @router.get("/begrippen", response_class=HTMLResponse)
+    def glossary(request: Request):
+        kb = service.advisor.kb
+        return page(request, "begrippen.html", kb=kb, terms=sorted(kb.glossary, key=lambda t: t.term.lower()))
+
+    @router.get("/toegankelijkheid", response_class=HTMLResponse)
+    def accessibility(request: Request):
+        mail = contact if "@" in contact and not contact.startswith(("http://", "https://")) else ""
+        link = contact if contact.startswith(("http://", "https://")) else ""
+        return page(request, "toegankelijkheid.html", contact_mail=mail, contact_link=link)
+
+    @router.get("/begrippen.json")
+    def glossary_json():
+        kb = service.advisor.kb
+        return JSONResponse({"kb_version": kb.version, "terms": [t.model_dump(mode="json") for t in kb.glossary]})
+
+    return router
+
+
+def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
+    """The HTML answer to an HTTP error outside /api/ (used by the API's error handlers)."""
+    service = getattr(request.app.state, "service", None)
+    kb = service.advisor.kb if service is not None else None
+    message = "Deze pagina bestaat niet." if status == 404 else detail
+    body = _environments()[0].get_template("fout.html").render(
+        kb=kb, labels=Labels(kb) if kb else None, path=request.url.path,
+        base=getattr(request.app.state, "base_url", ""),
+        kind_titles=KIND_TITLES, kb_errors=[], status=status, message=message)
+    return HTMLResponse(body, status_code=status, headers=HEADERS)
+
+
+def md_permalink(base: str, situation) -> MarkdownSafe:
+    """The permalink in Markdown: an autolink to the configured address, or a relative one as code (the
+    query is URL-encoded, so it holds no space, `<`, `>` or backtick)."""
+    path = f"/advies?{urlencode(to_pairs(situation))}"
+    return MarkdownSafe(f"<{base}{path}>" if base else f"`{path}`")
