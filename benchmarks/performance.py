@@ -58,9 +58,12 @@ def batch(count: int) -> str:
                                "--workers", "2", "--no-progress", "-o", str(Path(tmp) / "uit.jsonl")],
                               capture_output=True, text=True)
         seconds = time.perf_counter() - started
-    verdict = "met" if seconds <= 60 else "MISSED"
+    # the target is for 100,000 situations; a quick run of fewer is scaled (start-up is counted in full)
+    scaled = seconds * 100_000 / count
+    verdict = "met" if scaled <= 30 else "MISSED"
+    said = f"{seconds:.1f} s" if count == 100_000 else f"{seconds:.1f} s, so about {scaled:.0f} s for 100,000"
     return (f"$ advisor batch situaties.jsonl --view compact --workers 2   # {count:,} generated situations\n"
-            f"{done.stderr.strip()}\n{seconds:.1f} s (target for 100,000: <= 60 s: {verdict})")
+            f"{done.stderr.strip()}\n{said} (target for 100,000: <= 30 s: {verdict})")
 
 
 def main() -> None:
@@ -75,8 +78,8 @@ def main() -> None:
         ("API: requests per second against the no-op endpoint, one uvicorn worker",
          run("api_bench.py", "--seconds", "2" if quick else "5")),
         ("Batch: a portfolio through `advisor batch`", batch(10_000 if quick else 100_000)),
-        ("Scale: synthetic KBs", run("scale_bench.py", "--n", "50" if quick else "200",
-                                     *(["--sizes", "16x50,100x200"] if quick else []))),
+        ("Scale: synthetic KBs", run("scale_bench.py", "--n", "30" if quick else "200",
+                                     *(["--sizes", "100x200,1000x500"] if quick else []))),
         ("Memory over KB reloads", run("reload_memory.py", "--reloads", "30" if quick else "100")),
     ]
     text = [f"# Performance\n\nWritten by `python3 benchmarks/performance.py` on {dt.date.today():%Y-%m-%d}"
