@@ -142,7 +142,7 @@ def test_batch_keeps_the_order(client):
 
 
 def test_a_batch_answers_per_situation_as_the_cli_does(client, advisor, tmp_path):
-    from advisor import batch as b
+    from advisor.engine import batch as b
 
     situations = [EXAMPLE, {"phase": "x"}, {"contract_value_eur": "450.000"}, 7, {}]
     body = ok(client.post("/api/v1/advice/batch", json={"situations": situations}))

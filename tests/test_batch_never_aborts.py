@@ -11,7 +11,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from advisor import batch
+from advisor.engine import batch
 from advisor.cli.main import STOPPED_EARLY, app
 
 from conftest import ROOT

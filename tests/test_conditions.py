@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor import conditions as cnd
+from advisor.kb import conditions as cnd
 from advisor.kb.fields import FieldSpec
 from advisor.kb.operators import OPERATORS, RELATIONS
 from advisor.present.webview import condition_json

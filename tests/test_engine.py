@@ -132,7 +132,7 @@ OPERATOR_RULES = {
 def test_every_operator_compiles_to_what_it_evaluates_to(tmp_path):
     import itertools
 
-    from advisor import conditions as cnd
+    from advisor.kb import conditions as cnd
     from advisor.engine.advising import Advisor
     from advisor.kb.knowledge import load
     from advisor.kb.operators import OPERATORS

@@ -20,7 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 from kbcopy import ROOT, copy_kb, edit
 
-from advisor import situations
+from advisor.kb import situations
 from advisor.serve.api import EXAMPLE_TENDER
 from advisor.serve.app import configure_logging, create_app
 from advisor.serve.settings import check_base_url

@@ -20,7 +20,7 @@ import typer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor import batch as b
+from advisor.engine import batch as b
 from advisor import read_situation
 from advisor.cli.main import _situation
 from advisor.kb.errors import SituationError

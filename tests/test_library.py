@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import advisor
-from advisor import paths
+from advisor.kb import paths
 from advisor.kb.errors import KnowledgeBaseError
 
 ROOT = Path(__file__).resolve().parents[1]

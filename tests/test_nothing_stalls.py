@@ -12,7 +12,7 @@ import zipfile
 import pytest
 from fastapi.testclient import TestClient
 
-from advisor import validation
+from advisor.serve import validation
 from advisor.serve.app import create_app
 from advisor.kb.errors import MAX_ERRORS
 from advisor.kb.models import Situation

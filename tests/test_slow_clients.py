@@ -139,7 +139,7 @@ def test_serve_runs_the_guarded_protocol_with_limits_from_flags_or_environment(m
     import uvicorn
     from typer.testing import CliRunner
 
-    from advisor import serving
+    from advisor.serve import serving
     from advisor.cli.main import app
     for name in ("ADVISOR_WATCH", "ADVISOR_CORS_ORIGINS", "ADVISOR_HEADER_TIMEOUT", "ADVISOR_BODY_TIMEOUT",
                  "ADVISOR_MAX_IDLE", "ADVISOR_MAX_HEADER_BYTES"):

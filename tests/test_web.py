@@ -15,7 +15,7 @@ with warnings.catch_warnings():
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
-from advisor import webview
+from advisor.present import webview
 from advisor.kb.checking import INSTRUMENT_FIELDS, SITUATION_FIELDS
 from advisor.engine.advising import Advisor
 from advisor.kb.models import Situation
