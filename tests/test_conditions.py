@@ -104,7 +104,7 @@ def test_list_operators_read_as_documented():
 
 
 def test_the_browser_gets_each_operator_as_data_not_as_a_second_copy():
-    tree = condition_json({"any": [{"phase": {"in": ["uitvoering"]}}, {"not": {"goals": {"contains": "a"}}}]})
+    tree = condition_json(cnd.parse({"any": [{"phase": {"in": ["uitvoering"]}}, {"not": {"goals": {"contains": "a"}}}]}))
     leaves = tree["items"]
     assert leaves[0]["test"] == OPERATORS["in"].test.as_json()
     assert leaves[1]["op"] == "contains_none" and leaves[1]["test"] == OPERATORS["contains_none"].test.as_json()

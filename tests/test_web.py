@@ -166,11 +166,11 @@ def test_show_if_is_data_and_hides_only_what_is_known_not_to_apply(client, servi
     value = doc.by_id("vraag-contract_value_eur")
     assert '"field": "phase"' in value.attrs["data-show-if"] and "hidden" not in value.attrs  # works without JS
     questions = {q.field: q for q in service.advisor.kb.questionnaire.questions}
-    assert webview.shown(questions["contract_value_eur"], Situation())                       # unknown: ask
-    assert webview.shown(questions["contract_value_eur"], Situation(phase="aanbesteding"))
-    assert not webview.shown(questions["contract_value_eur"], Situation(phase="uitvoering"))
-    assert webview.shown(questions["municipality"], Situation(phase="uitvoering"))             # province unknown
-    assert not webview.shown(questions["municipality"], Situation(phase="uitvoering", province="drenthe"))
+    assert webview.shown(service.advisor.kb, questions["contract_value_eur"], Situation())                       # unknown: ask
+    assert webview.shown(service.advisor.kb, questions["contract_value_eur"], Situation(phase="aanbesteding"))
+    assert not webview.shown(service.advisor.kb, questions["contract_value_eur"], Situation(phase="uitvoering"))
+    assert webview.shown(service.advisor.kb, questions["municipality"], Situation(phase="uitvoering"))             # province unknown
+    assert not webview.shown(service.advisor.kb, questions["municipality"], Situation(phase="uitvoering", province="drenthe"))
 
 
 def test_questions_yaml_covers_the_contract_and_names_every_instrument_field(service):

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from .compact import CompactAdvice
 
 DEFAULT_CACHE_SIZE = ADVICE_CACHE  # advices kept at most per Advisor; for rich advices the memory budget binds first
-DERIVED_MARK = '{"t": "d"}'
 # A fact that matches no rule of a ruleset still leaves state behind in durable_rules' C engine:
 # kept, it fills the state cache (MemoryError); deleted, it corrupts the heap (segfault). These
 # two rules, in every ruleset, make every assert match; their actions are drained and ignored.
@@ -164,8 +163,7 @@ class Advisor:
         for number, names in enumerate(chunks(self.compiled)):
             name, handle = ENGINE.ruleset({n: self.compiled.definitions[n] for n in names})
             self.ruleset_names.append(name)
-            uses_derived = any(DERIVED_MARK in json.dumps(self.compiled.definitions[n]) for n in names)
-            self._handles.append((handle, number == 0 or uses_derived))
+            self._handles.append((handle, number == 0 or not self.compiled.uses_derived.isdisjoint(names)))
         # Every full collection of CPython's garbage collector walks every live object; the compiled KB and
         # its explanation tables (10^5 objects for a KB of 1,000 instruments) live as long as this Advisor,
         # and walking them made an advice's p99 ten times its p50 (benchmarks/scale_bench.py). So they are

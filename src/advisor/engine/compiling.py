@@ -15,7 +15,7 @@ from typing import Any, Optional
 from collections.abc import Callable
 
 from ..kb import conditions as cnd
-from ..kb.checking import matching_instruments, parse_rule
+from ..kb.checking import matching_instruments
 from ..kb.fields import FREE_TEXT_FIELDS, MONEY_FIELDS, SITUATION_FIELDS
 from ..kb.formatting import money
 from ..kb.kbtypes import KB
@@ -45,6 +45,8 @@ class Effect:
 class CompiledRuleset:
     definitions: dict[str, dict]   # durable rule name -> {"all": [...]} (action added by the engine)
     effects: dict[str, Effect]
+    # network rules whose condition reads a derived fact: a ruleset holding one is given the derived facts
+    uses_derived: frozenset[str] = frozenset()
 
 
 def day(value: dt.date) -> int:
@@ -212,7 +214,7 @@ def compile_rules(kb: KB) -> CompiledRuleset:
         effects[name] = effect
 
     for rule in kb.rules:
-        when, selector = parse_rule(rule)
+        when, selector = kb.conditions(rule)
         derive = rule.derive if isinstance(rule, DeriveRule) else None
         if isinstance(rule, DeriveRule) and rule.derive.from_table:
             for n, (whole, patterns, value, label, fact) in enumerate(_threshold_rows(kb, rule, when)):
@@ -236,7 +238,16 @@ def compile_rules(kb: KB) -> CompiledRuleset:
         for n, (patterns, ids, bound) in enumerate(groups.values()):
             name = rule.id if len(groups) == 1 else f"{rule.id}#{n}"
             add(name, patterns, Effect(name, rule, tuple(ids), condition=bound))
-    return CompiledRuleset(definitions, effects)
+    uses_derived = frozenset(name for name, effect in effects.items()
+                             if _reads_derived(kb.conditions(effect.rule)[0]))
+    return CompiledRuleset(definitions, effects, uses_derived)
+
+
+def _reads_derived(cond: Optional[cnd.Cond]) -> bool:
+    """Whether a condition reads a derived fact: `derived.<fact>`, or a value `$fact.<fact>`."""
+    return cond is not None and any(
+        leaf.field.startswith("derived.") or (isinstance(leaf.value, cnd.Ref) and leaf.value.scope == "fact")
+        for leaf in cnd.walk(cond))
 
 
 def situation_fact(values: dict[str, Any]) -> dict[str, Any]:
@@ -263,9 +274,9 @@ def unfireable(kb: KB, compiled: CompiledRuleset) -> list:
             doc, base = kb.rule_docs[rule.id]
             problems.append(doc.problem(base + ("when",), f"rule '{rule.id}': can never fire: its conditions "
                                                           "contradict each other for every instrument"))
-    derived_used = {leaf.field.removeprefix("derived.") for rule in kb.rules for cond in parse_rule(rule)
+    derived_used = {leaf.field.removeprefix("derived.") for rule in kb.rules for cond in kb.conditions(rule)
                     if cond is not None for leaf in cnd.walk(cond) if leaf.field.startswith("derived.")}
-    derived_used |= {leaf.value.name for rule in kb.rules for cond in parse_rule(rule) if cond is not None
+    derived_used |= {leaf.value.name for rule in kb.rules for cond in kb.conditions(rule) if cond is not None
                      for leaf in cnd.walk(cond) if isinstance(leaf.value, cnd.Ref) and leaf.value.scope == "fact"}
     for rule in kb.rules:
         if not isinstance(rule, DeriveRule):

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any, Optional
 
 from ..kb import conditions as cnd
-from ..kb.checking import parse_rule
 from .compiling import CompiledRuleset, Effect
 from .advice import Advice, Caveat, DerivedFact, Firing, Fit, NotRecommended, Reason, Recommendation, UnmetGoal, WhyNot
 from .explanations import ExplanationTable
@@ -59,7 +58,7 @@ class Explainer:
         # rules whose condition is about the user's goals: their points against explain why an instrument
         # does not serve a goal; others (an unknown region, a cost) come after the line that says so
         self.goal_rules = {r.id for r in kb.rules
-                           if any(leaf.field == "goals" for leaf in cnd.walk(parse_rule(r)[0] or cnd.All(())))}
+                           if any(leaf.field == "goals" for leaf in cnd.walk(kb.conditions(r)[0] or cnd.All(())))}
         self.steps = StepMaker(kb)
         self._memo: dict[tuple, Any] = {}   # why-not lines and goal fits, made once
         self._firings: dict[tuple[int, str], Firing] = {}

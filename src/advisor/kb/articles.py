@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from .checking import matching_instruments, parse_rule
+from .checking import matching_instruments
 from .models import Article, Instrument, Threshold
 from .kinds import CITED_GROUPS
 from .rule_models import Rule
@@ -51,7 +51,7 @@ def rule_instruments(kb, rule: Rule) -> tuple[Instrument, ...]:
     """The instruments a rule's effect can land on, as compiling resolves its `instruments` selector."""
     if not rule.about_instruments:
         return ()
-    _, selector = parse_rule(rule)
+    _, selector = kb.conditions(rule)
     return tuple(matching_instruments(kb, selector))
 
 

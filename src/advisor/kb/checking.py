@@ -236,7 +236,7 @@ def check_rule(kb: KB, rule: Rule) -> list[Problem]:
     label = f"rule '{rule.id}': "
     found: list[tuple[tuple, str]] = []
     try:
-        when, selector = parse_rule(rule)
+        when, selector = kb.conditions(rule)
     except cnd.ConditionError as err:
         return [doc.problem(base + err.path, label + err.message)]
     from_table = isinstance(rule, DeriveRule) and rule.derive.from_table is not None

@@ -10,7 +10,7 @@ be cited for any instrument.
 from __future__ import annotations
 
 from . import conditions as cnd
-from .checking import matching_instruments, parse_rule
+from .checking import matching_instruments
 from .rule_models import CaveatRule, ExcludeRule, FitRule, ScoreRule
 
 __all__ = ["section_of", "fixed_appendix_pages"]
@@ -40,7 +40,7 @@ def fixed_appendix_pages(kb) -> list:
         if page is None or rule.source.instrument_field or page < appendix_start:
             continue
         try:
-            _, selector = parse_rule(rule)
+            _, selector = kb.conditions(rule)
             matching = matching_instruments(kb, selector)
         except (cnd.ConditionError, KeyError, TypeError):   # a broken condition: check_rule reports it
             continue

@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Optional
 
-from .checking import matching_instruments, parse_rule
+from .checking import matching_instruments
 from .loading import Document
 
 __all__ = ["Note", "invariant_notes", "THRESHOLD_NOTICE_DAYS"]
@@ -60,7 +60,7 @@ def _goal_matrix(kb) -> list[Note]:
         for goal in getattr(rule, "serves", ()):   # only score rules serve goals
             if goal not in entries:
                 continue
-            landed = {i.id for i in matching_instruments(kb, parse_rule(rule)[1])}
+            landed = {i.id for i in matching_instruments(kb, kb.conditions(rule)[1])}
             unnamed = sorted(landed - entries[goal][1].named_in(None))
             if unnamed:
                 rule_doc, position = kb.rule_docs[rule.id]

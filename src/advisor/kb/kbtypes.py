@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any, Optional, Protocol
 
 from .loading import Document
-from .models import Article, Instrument, Legal, Questionnaire, Term
+from .conditions import Cond
+from .models import Article, Instrument, Legal, Question, Questionnaire, Term
 from .rule_models import Rule
 
 
@@ -28,3 +29,7 @@ class KB(Protocol):
     def rule(self, rule_id: str) -> Optional[Rule]: ...
 
     def article(self, article_id: str) -> Optional[Article]: ...
+
+    def conditions(self, rule: Rule) -> tuple[Optional[Cond], Optional[Cond]]: ...
+
+    def show_if(self, question: Question) -> Optional[Cond]: ...

@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Optional
 
 from .citations import fixed_appendix_pages
-from .checking import check
+from . import conditions as cnd
+from .checking import check, parse_rule
+from .conditions import Cond
 from .errors import KnowledgeBaseError
 from .goal_matrix import GoalEntry, check_matrix
 from .scenarios import Scenario
 from .loading import Document, Problem, YamlError, read_yaml, validate
-from .models import Instrument, Legal, Questionnaire, StepSpec, Term
+from .models import Instrument, Legal, Question, Questionnaire, StepSpec, Term
 from .rule_models import Rule
 
 KNOWLEDGE_FILES = ("instruments.yaml", "glossary.yaml", "legal.yaml", "questions.yaml", "goal_matrix.yaml",
@@ -46,9 +48,29 @@ class KnowledgeBase:
     def article(self, article_id: str):
         return next((a for a in self.legal.articles if a.id == article_id), None)
 
+    def conditions(self, rule: Rule) -> tuple[Optional[Cond], Optional[Cond]]:
+        """The rule's `when` and its `instruments` selector as condition trees (None where absent), parsed
+        once: `check` parses every rule while the KB loads (reporting what is wrong, at its line), and the
+        checker, compiler, wording and pages read the same trees from here."""
+        found = self._conditions.get(rule.id)
+        if found is None:
+            found = self._conditions[rule.id] = parse_rule(rule)
+        return found
+
+    def show_if(self, question: Question) -> Optional[Cond]:
+        """A question's `show_if` as a condition tree, parsed once (checked at load)."""
+        if question.show_if is None:
+            return None
+        found = self._show_if.get(question.field)
+        if found is None:
+            found = self._show_if[question.field] = cnd.parse(question.show_if)
+        return found
+
     def __post_init__(self) -> None:
         self._instruments = {i.id: i for i in self.instruments}
         self._rules = {r.id: r for r in self.rules}
+        self._conditions: dict[str, tuple[Optional[Cond], Optional[Cond]]] = {}
+        self._show_if: dict[str, Cond] = {}
 
     def counts(self) -> dict[str, int]:
         return {"instruments": len(self.instruments), "rules": len(self.rules),

@@ -69,10 +69,11 @@ class Words:
     items: list["Words"] = field(default_factory=list)
 
 
-def describe(raw: Optional[dict], labels: Labels, scope: str = "situation") -> Optional[Words]:
-    if raw is None:
+def describe(cond: Optional[cnd.Cond], labels: Labels, scope: str = "situation") -> Optional[Words]:
+    """A condition (as the KB parsed it: KnowledgeBase.conditions) in Dutch words; None for none."""
+    if cond is None:
         return None
-    return _words(cnd.parse(raw), labels, scope)
+    return _words(cond, labels, scope)
 
 
 def _words(cond, labels: Labels, scope: str) -> Words:

@@ -84,10 +84,10 @@ def pending(advisor) -> list[PendingRule]:
                 seen += [t for t in _texts(advice, rule.id) if t not in seen]
         if not seen and isinstance(rule, InstrumentRule) and rule.text:
             seen = [rule.text.replace("{instrument}", "[instrument]")]
-        selector = rule.instruments if isinstance(rule, InstrumentRule) else None
+        when, selector = kb.conditions(rule)
         out.append(PendingRule(rule, state(rule), f"{doc.file.replace(chr(92), '/').rsplit('/', 1)[-1]}:"
                                                   f"{doc.line(position)}", seen[:3],
-                               describe(rule.when, labels), describe(selector, labels, "instrument"), names))
+                               describe(when, labels), describe(selector, labels, "instrument"), names))
     return out
 
 

@@ -10,7 +10,7 @@ from typing import Optional
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ..kb.rule_models import InstrumentRule, Rule
+from ..kb.rule_models import Rule
 from ..kb.paths import TEMPLATES
 from ..kb.reviews import state as review_state
 from ..kb.situations import parse_situation
@@ -45,8 +45,8 @@ def rule_book(advisor) -> list[Group]:
         docs = []
         for rule in (r for r in kb.rules if r.kind == kind):
             doc, position = kb.rule_docs[rule.id]
-            selector = rule.instruments if isinstance(rule, InstrumentRule) else None
-            docs.append(RuleDoc(rule, describe(rule.when, labels), describe(selector, labels, "instrument"),
+            when, selector = kb.conditions(rule)
+            docs.append(RuleDoc(rule, describe(when, labels), describe(selector, labels, "instrument"),
                                 review_state(rule), fired.get(rule.id, []),
                                 f"rules/{doc.file.replace(chr(92), '/').rsplit('/', 1)[-1]}:{doc.line(position)}"))
         groups.append(Group(kind, title, KIND_INTROS[kind], docs))

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from ..kb import conditions as cnd
 from ..kb.errors import SituationError
+from ..kb.kbtypes import KB
 from ..kb.models import Instrument, Question, Situation
 from ..kb.operators import OPERATORS
 from .reading import FitRow, fit_rows  # noqa: F401 - the templates' names (the documents share them)
@@ -28,30 +29,31 @@ def first_upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def condition_json(raw: Optional[dict]) -> Optional[dict]:
+def condition_json(cond: Optional[cnd.Cond]) -> Optional[dict]:
     """A show_if condition as the browser script evaluates it: `all`/`any` with items, and leaves that
     carry their operator's `test` from the one table (operators.py), so the script knows no operator
     by name. `not` is pushed down to the leaves first, as the engine does."""
-    if raw is None:
+    if cond is None:
         return None
 
-    def tree(cond) -> dict:
+    def tree(cond: cnd.Cond) -> dict:
         if isinstance(cond, (cnd.All, cnd.Any_)):
             return {"op": "all" if isinstance(cond, cnd.All) else "any", "items": [tree(c) for c in cond.items]}
         if isinstance(cond, cnd.Not):
             return tree(cnd.negate(cond.item))
         value = list(cond.value) if isinstance(cond.value, tuple) else cond.value
         return {"op": cond.op, "field": cond.field, "value": value, "test": OPERATORS[cond.op].test.as_json()}
-    return tree(cnd.parse(raw))
+    return tree(cond)
 
 
 # ---------------------------------------------------------------- the questionnaire
 
-def shown(question: Question, situation: Optional[Situation]) -> bool:
+def shown(kb: KB, question: Question, situation: Optional[Situation]) -> bool:
     """Hide a question only when the answers so far say it does not apply (unknown keeps it)."""
-    if question.show_if is None or situation is None:
+    cond = kb.show_if(question)
+    if cond is None or situation is None:
         return True
-    result = cnd.evaluate(cnd.parse(question.show_if), lambda name: getattr(situation, name, None))
+    result = cnd.evaluate(cond, lambda name: getattr(situation, name, None))
     return result is not False
 
 
@@ -92,7 +94,7 @@ def answers(situation: Situation, labels: Labels, questions: Iterable[Question])
     for question in questions:
         value = getattr(situation, question.field)
         if value in (None, ()):
-            if shown(question, situation):
+            if shown(labels.kb, question, situation):
                 open_.append(question)
             continue
         if isinstance(value, tuple):

@@ -168,7 +168,7 @@ def web_router(service, *, base_url: str = "", contact: str = "") -> APIRouter:
         return page(request, "vragenlijst.html", status, kb=kb, answers=True,
                     values=view.form_values(request.query_params.multi_items()),
                     field_errors=field_errors, other_errors=other_errors,
-                    show_if={f: view.condition_json(q.show_if) for f, q in questions.items()})
+                    show_if={f: view.condition_json(kb.show_if(q)) for f, q in questions.items()})
 
     def situation_of(request: Request):
         return from_pairs([(k, v) for k, v in request.query_params.multi_items() if k not in FILING_FIELDS])
