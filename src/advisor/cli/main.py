@@ -15,6 +15,8 @@ import typer
 from . import kb as cli_kb  # the KB author's commands (test, review), registered below
 from ..kb.errors import KnowledgeBaseError, SituationError
 from ..kb.loading import YamlError, parse_yaml
+from ..present.documents import Filing
+from ..present.formats import FORMATS, Rendering
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="advisor: advies over instrumenten voor sociale impact bij inkoop.")
@@ -24,13 +26,6 @@ KB = typer.Option(None, "--kb", help="Folder with knowledge/ and rules/ (default
 class Format(str, Enum):
     text = "text"
     json = "json"
-
-
-class AdviceFormat(str, Enum):
-    text = "text"
-    json = "json"
-    odt = "odt"
-    docx = "docx"
 
 
 def _fail(lines: list[str], summary: str) -> None:
@@ -164,43 +159,50 @@ def advise(
     file: Optional[Path] = typer.Argument(None, help="Situation as YAML or JSON file ('-' for stdin)."),
     set_: list[str] = typer.Option([], "--set", "-s", help="field=value, read as the web form reads it (amounts "
                                    "such as 450.000, ja/nee: docs/input.md); repeat for list fields."),
-    fmt: AdviceFormat = typer.Option(AdviceFormat.text, "--format", "-f",
-                                     help="text, json, or a document to file: odt or docx (needs -o)."),
+    fmt: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
+                            help=f"One of {', '.join(FORMATS)} (present/formats.py); "
+                                 f"{', '.join(n for n, f in FORMATS.items() if f.binary)} write a document: give -o."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (required for odt/docx)."),
     top: int = typer.Option(5, "--top", help="How many recommendations to show in text output."),
     kb: Optional[Path] = KB,
-    opdracht: str = typer.Option("", "--opdracht", help="Odt/docx: the contract the advice is for (in the header)."),
-    kenmerk: str = typer.Option("", "--kenmerk", help="Odt/docx: your reference (in the header)."),
-    behandelaar: str = typer.Option("", "--behandelaar", help="Odt/docx: who handles it."),
+    opdracht: str = typer.Option("", "--opdracht", help="Documents: the contract the advice is for (in the header)."),
+    kenmerk: str = typer.Option("", "--kenmerk", help="Documents: your reference (in the header)."),
+    behandelaar: str = typer.Option("", "--behandelaar", help="Documents: who handles it."),
 ) -> None:
     """Give a ranked, explained advice for a situation."""
-    if fmt in (AdviceFormat.odt, AdviceFormat.docx) and output is None:
-        typer.echo(f"--format {fmt.value} writes a document: give a file with -o", err=True)
+    form = FORMATS.get(fmt)
+    if form is None:
+        typer.echo(f"--format {fmt}: unknown format; choose one of {', '.join(FORMATS)}", err=True)
         raise typer.Exit(2)
-    from ..present.text import advice_text
+    if form.binary and output is None:
+        typer.echo(f"--format {fmt} writes a document: give a file with -o", err=True)
+        raise typer.Exit(2)
     situation = _situation(file, set_)
     advisor = _advisor(kb)
     advice = advisor.advise(situation)
-    if output is not None and fmt in (AdviceFormat.odt, AdviceFormat.docx):   # output checked above
-        from ..present.documents import Filing, advice_document, permalink_text, to_docx, to_odt
-        from ..serve.settings import SettingsError, load_settings
-        from ..kb.situations import to_pairs
+    permalink = ""
+    if form.name not in ("text", "json"):   # what is filed or shared links its online version
         from urllib.parse import urlencode
+
+        from ..kb.situations import to_pairs
+        from ..present.documents import permalink_text
+        from ..serve.settings import SettingsError, load_settings
         try:
             base = load_settings().base_url
         except SettingsError:
             base = ""   # a bad ADVISOR_BASE_URL stops the server; a document then says it has no link
-        document = advice_document(advice, advisor.kb, permalink_text(base, "/advies?" + urlencode(to_pairs(situation))),
-                                   Filing(opdracht.strip(), kenmerk.strip(), behandelaar.strip()),
-                                   advisor.explainer.reviews)
-        output.write_bytes(to_odt(document) if fmt is AdviceFormat.odt else to_docx(document))
-        typer.echo(f"{output}: advies als {fmt.value} geschreven")
-        return
-    text = advice.model_dump_json(indent=2) if fmt is AdviceFormat.json else advice_text(advice, advisor.kb, top)
-    if output is not None:
-        output.write_text(text + "\n", encoding="utf-8")
+        permalink = permalink_text(base, "/advies?" + urlencode(to_pairs(situation)))
+    made = form.render(advice, Rendering(advisor.kb, advisor.explainer.reviews, permalink,
+                                         Filing(opdracht.strip(), kenmerk.strip(), behandelaar.strip()),
+                                         top=top, indent=2))
+    if isinstance(made, bytes):
+        assert output is not None   # checked above: a binary format needs -o
+        output.write_bytes(made)
+        typer.echo(f"{output}: advies als {fmt} geschreven")
+    elif output is not None:
+        output.write_text(made if made.endswith("\n") else made + "\n", encoding="utf-8")
     else:
-        typer.echo(text)
+        typer.echo(made, nl=not made.endswith("\n"))
 
 
 class BatchView(str, Enum):

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from typing import Any, Optional
-from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -28,9 +28,11 @@ from ..kb.errors import SituationError
 from ..kb.kinds import CITED_GROUPS, KIND_TITLES
 from ..kb.wording import Labels
 from ..kb.formatting import FIT_MARKS, article_groups, article_name, money
+from ..present.markdown import LINE_BREAKS, MarkdownSafe, md_escape, md_plain
 from ..present.reading import reading, short_label
 from ..present.documents import FILING_FIELDS, FILING_MAX, Filing, permalink_text
-from ..kb.situations import FREE_TEXT, from_pairs, to_pairs
+from ..present.formats import WEB_FORMATS, OutputFormat, Rendering
+from ..kb.situations import from_pairs, to_pairs
 
 from ..kb.paths import STATIC, TEMPLATES
 
@@ -42,41 +44,8 @@ HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
 ANSWERS = {**HEADERS, "Cache-Control": "no-store"}
 
 
-LINE_BREAKS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]+")   # control characters but tab
-MD_SYNTAX = re.compile(r"([\\`*_\[\](){}#+\-!|~:@])")   # ':' and '@': GFM autolinks http://, mailto:, a@b
-WWW = re.compile(r"(?i)(www)\.")                            # and bare www. addresses
-
-
 REPO_FILE = re.compile(r"\b(?:knowledge|rules)/[\w./-]+\.ya?ml\b")
 REPO_FILE_ASIDE = re.compile(r"\s*\((?:zie )?(?:knowledge|rules)/[\w./-]+\.ya?ml\)")
-
-
-class MarkdownSafe(str):
-    """Text that is already Markdown (built here from escaped parts): the template prints it as is."""
-
-
-def _md_plain(text: str) -> str:
-    """Every value in the Markdown: no raw HTML, and no line break (so it cannot start a block)."""
-    return LINE_BREAKS.sub(" ", text).replace("<", "&lt;").replace(">", "&gt;")
-
-
-def md_cell(text: Any) -> str:
-    """KB text in Markdown as written (no raw HTML, no line break), with '|' escaped so a table cell holds."""
-    return _md_plain(str(text)).replace("|", "\\|")
-
-
-def md_escape(text: Any) -> str:
-    """User text as literal Markdown: it cannot form a link (bare URLs included: GitHub autolinks
-    `http://…`, `www.…` and e-mail addresses), image, heading, emphasis, code, list, table cell,
-    strike-through or line break (CommonMark backslash escapes; `<` and `>` as entities)."""
-    return WWW.sub(r"\1\\.", MD_SYNTAX.sub(r"\\\1", _md_plain(str(text))))
-
-
-def md_strict(user_texts: Iterable[Optional[str]]) -> bool:
-    """Whether a Markdown export must escape every value: when a free user text (the municipality, which
-    the advice quotes in its texts and answers) holds anything Markdown could read as syntax. Otherwise
-    the KB's own texts stay as readable as they are written (escaping never changes how they render)."""
-    return any(text and (MD_SYNTAX.search(_md_plain(text)) or WWW.search(text)) for text in user_texts)
 
 
 @pass_context
@@ -85,7 +54,7 @@ def _md_finalize(context, value: Any) -> Any:
         return ""
     if isinstance(value, MarkdownSafe) or not isinstance(value, str):
         return value
-    return md_escape(value) if context.get("md_strict") else _md_plain(value)
+    return md_escape(value) if context.get("md_strict") else md_plain(value)
 
 
 def _no_paths(value: Any) -> Any:
@@ -149,7 +118,7 @@ def web_router(service, *, base_url: str = "", contact: str = "") -> APIRouter:
 
     def context(request: Request, kb) -> dict[str, Any]:
         return {"kb": kb, "labels": Labels(kb), "path": request.url.path, "base": base,
-                "kind_titles": KIND_TITLES, "fit_marks": FIT_MARKS,
+                "kind_titles": KIND_TITLES, "fit_marks": FIT_MARKS, "formats": list(WEB_FORMATS.values()),
                 "fit_rows": view.fit_rows, "kb_errors": _kb_notes(service)}
 
     def page(request: Request, template: str, code: int = 200, kb=None, answers: bool = False,
@@ -209,56 +178,34 @@ def web_router(service, *, base_url: str = "", contact: str = "") -> APIRouter:
                     reading=reading(advice, advisor.kb, advisor.explainer.reviews), filing_fields=FILING_FIELDS,
                     filing_max=FILING_MAX, pairs=to_pairs(situation), permalink=urlencode(to_pairs(situation)), derived={f.name: f for f in advice.derived})
 
-    @router.get("/advies.json")
-    def advice_json(request: Request):
+    def export(request: Request, output: OutputFormat) -> Response:
+        """The advice as one of present/formats.py's formats, for the same answers as /advies. A bad answer:
+        problem+json (the API's envelope), or for Markdown the errors as Markdown."""
         try:
             situation = situation_of(request)
+            filing = filing_of(request) if output.binary else Filing()   # what a team files carries its fields
         except SituationError as err:
+            if output.name == "markdown":
+                text = "# Ongeldige antwoorden\n\n" + "".join(f"- {md_escape(p)}: {md_escape(m)}\n" for p, m in err.errors)
+                if err.more:
+                    text += f"- en nog {err.more} {'fout' if err.more == 1 else 'fouten'}\n"
+                return Response(text, status_code=400, media_type=output.media_type, headers=ANSWERS)
             from .problems import invalid_input, problem_response  # the API's error envelope
             return problem_response(request.url.path, invalid_input(err.errors, more=err.more))
-        return JSONResponse(service.advisor.advise(situation).model_dump(mode="json"), headers=ANSWERS)
-
-    @router.get("/advies.md")
-    def advice_markdown(request: Request):
-        try:
-            situation = situation_of(request)
-        except SituationError as err:
-            text = "# Ongeldige antwoorden\n\n" + "".join(f"- {md_escape(p)}: {md_escape(m)}\n" for p, m in err.errors)
-            if err.more:
-                text += f"- en nog {err.more} {'fout' if err.more == 1 else 'fouten'}\n"
-            return Response(text, status_code=400, media_type="text/markdown; charset=utf-8", headers=ANSWERS)
-        from ..present.documents import advice_document, to_markdown
-        advisor = service.advisor
-        advice = advisor.advise(situation)
-        strict = md_strict([getattr(situation, name) for name in FREE_TEXT])
-        made = advice_document(advice, advisor.kb, permalink_text(base, "/advies?" + urlencode(to_pairs(situation))),
-                               reviews=advisor.explainer.reviews)
-        body = to_markdown(made, md_escape if strict else md_cell)
-        return Response(body, media_type="text/markdown; charset=utf-8",
-                        headers={"Content-Disposition": 'inline; filename="advies.md"', **ANSWERS})
-
-    @router.get("/advies.odt")
-    def advice_odt(request: Request):
-        return document(request, "odt")
-
-    @router.get("/advies.docx")
-    def advice_docx(request: Request):
-        return document(request, "docx")
-
-    def document(request: Request, kind: str) -> Response:
-        from ..present.documents import DOCUMENT_TYPES, advice_document, to_docx, to_odt
-        from .problems import invalid_input, problem_response  # the API's error envelope
-        try:
-            situation = situation_of(request)
-            filing = filing_of(request)
-        except SituationError as err:
-            return problem_response(request.url.path, invalid_input(err.errors))
         advisor = service.advisor
         permalink = permalink_text(base, f"/advies?{urlencode(to_pairs(situation))}")
-        made = advice_document(advisor.advise(situation), advisor.kb, permalink, filing, advisor.explainer.reviews)
-        body = to_odt(made) if kind == "odt" else to_docx(made)
-        return Response(body, media_type=DOCUMENT_TYPES[kind],
-                        headers={"Content-Disposition": f'attachment; filename="advies.{kind}"', **ANSWERS})
+        body = output.render(advisor.advise(situation), Rendering(advisor.kb, advisor.explainer.reviews, permalink, filing))
+        disposition = "attachment" if output.binary else "inline"
+        headers = {} if output.name == "json" else {"Content-Disposition": f'{disposition}; filename="advies.{output.suffix}"'}
+        return Response(body, media_type=output.media_type, headers={**headers, **ANSWERS})
+
+    def exporter(output: OutputFormat) -> Callable[[Request], Response]:
+        def handler(request: Request) -> Response:
+            return export(request, output)
+        return handler
+
+    for suffix, output in WEB_FORMATS.items():
+        router.add_api_route(f"/advies.{suffix}", exporter(output), methods=["GET"], name=f"advies_{output.name}")
 
     @router.get("/instrumenten", response_class=HTMLResponse)
     def instruments(request: Request):
