@@ -7,6 +7,7 @@ import json
 from fastapi.testclient import TestClient
 
 from advisor.serve.app import create_app
+from advisor.serve.settings import Settings
 from advisor.serve.service import Service
 from conftest import ROOT
 
@@ -176,7 +177,7 @@ def test_cors_is_off_by_default_but_open_for_the_openapi_document(client):
 
 
 def test_configured_cors_origins(service):
-    client = TestClient(create_app(service=service, cors_origins=["https://gemeente.example"]))
+    client = TestClient(create_app(Settings(cors_origins=["https://gemeente.example"]), service=service))
     allowed = {"Origin": "https://gemeente.example"}
     response = client.get("/api/v1/instruments", headers=allowed)
     assert response.headers["access-control-allow-origin"] == "https://gemeente.example"

@@ -8,9 +8,10 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from advisor.serve.app import create_app
+from advisor.serve.settings import Settings
 from conftest import ROOT
 
-app = create_app(ROOT)
+app = create_app(Settings(kb=ROOT))
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
 CALLS: list[int] = []
 

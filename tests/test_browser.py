@@ -33,11 +33,10 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="the Python package
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
-    from fastapi import FastAPI
 
 from advisor.serve.service import Service  # noqa: E402
 from advisor.kb.situations import from_pairs  # noqa: E402
-from advisor.serve.web import web_router  # noqa: E402
+from apps import web_only  # noqa: E402
 from liveserver import live_server  # noqa: E402
 
 TENDER = ("phase=aanbesteding&goals=inschrijvers_vergelijken&supplier=sociale_onderneming&contract_type=diensten"
@@ -68,8 +67,7 @@ def service() -> Service:
 
 @pytest.fixture(scope="module")
 def base_url(service):
-    app = FastAPI()
-    app.include_router(web_router(service))
+    app = web_only(service)
     with live_server(app, start_within=10, log_level="warning") as port:
         yield f"http://127.0.0.1:{port}"
 

@@ -20,6 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 from kbcopy import ROOT, copy_kb, edit
 
+from advisor.serve.settings import Settings
 from advisor.kb import situations
 from advisor.serve.api import EXAMPLE_TENDER
 from advisor.serve.app import configure_logging, create_app
@@ -304,7 +305,7 @@ def test_health_reports_the_watcher_and_a_dead_one_is_degraded(tmp_path):
 def test_watch_turns_a_directory_into_a_problem_and_keeps_watching(tmp_path):
     root = copy_kb(tmp_path)
     service = Service(root, quiet=0.1)
-    with TestClient(create_app(service=service, watch=True)) as client:
+    with TestClient(create_app(Settings(watch=True), service=service)) as client:
         assert client.get("/api/v1/health").json()["watcher_alive"] is True
         time.sleep(0.5)  # let the watcher start
         (root / "rules" / "zz.yaml").mkdir()
@@ -400,7 +401,7 @@ def test_the_server_lets_advisor_log_at_info(monkeypatch):
 # ---------------------------------------------------------------- 5. batch amplification
 
 def test_concurrent_batches_are_capped_with_a_503_and_retry_after(service):
-    app = create_app(service=service, batch_concurrency=1, batch_wait=0)
+    app = create_app(Settings(batch_concurrency=1, batch_wait=0), service=service)
     client = TestClient(app)
     gate = app.state.batch_gate
     assert gate.try_enter()   # one batch is being worked on
@@ -486,7 +487,7 @@ def test_permalinks_ignore_the_host_header(client):
 
 
 def test_permalinks_use_the_configured_base_url(service):
-    client = TestClient(create_app(service=service, base_url="https://keuzehulp.example.nl/"))
+    client = TestClient(create_app(Settings(base_url="https://keuzehulp.example.nl/"), service=service))
     evil = {"host": "evil.example"}
     query = urlencode([("phase", "uitvoering")])
     assert f"online: https://keuzehulp.example.nl/advies?{escape(query)}" in client.get("/advies?" + query,
@@ -679,7 +680,7 @@ def test_the_accessibility_statement_says_what_was_tested_and_how(client, servic
                  "Een probleem melden", "Nationale ombudsman", "niet systematisch getest met schermlezers"):
         assert part in text, part
     assert "voldoet volledig" not in text   # not claimed without a full audit
-    with_contact = TestClient(create_app(service=service, contact="toegankelijkheid@example.nl"))
+    with_contact = TestClient(create_app(Settings(contact="toegankelijkheid@example.nl"), service=service))
     assert 'href="mailto:toegankelijkheid@example.nl"' in with_contact.get("/toegankelijkheid").text
 
 

@@ -19,6 +19,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from advisor.serve.app import create_app
+from advisor.serve.settings import Settings
 from advisor.kb.models import Situation
 from advisor.present.reading import Said, reading
 from advisor.present.text import advice_text
@@ -145,7 +146,7 @@ def test_why_not_is_one_short_line_per_reason(client, service):
 
 
 def test_documents_carry_what_a_team_files(service):
-    client = TestClient(create_app(service=service, base_url="https://keuzehulp.example.nl"))
+    client = TestClient(create_app(Settings(base_url="https://keuzehulp.example.nl"), service=service))
     filing = {"opdracht": "Schoonmaak stadhuis", "kenmerk": "INK-2026-042", "behandelaar": "J. de Vries"}
     query = EXAMPLE + "&" + urlencode(filing)
     import docx

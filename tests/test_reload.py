@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from kbcopy import copy_kb, edit
 
 from advisor.serve.app import create_app
+from advisor.serve.settings import Settings
 from advisor.serve.service import Service
 
 RULE = "thema-arbeidsparticipatie"
@@ -60,7 +61,7 @@ def test_good_edit_then_broken_edit_then_fix(tmp_path, caplog):
 def test_watch_reloads_on_a_file_change(tmp_path):
     root = copy_kb(tmp_path)
     service = Service(root)
-    with TestClient(create_app(service=service, watch=True)) as client:  # lifespan starts the watcher
+    with TestClient(create_app(Settings(watch=True), service=service)) as client:  # lifespan starts the watcher
         version = client.get("/api/v1/health").json()["kb_version"]
         time.sleep(0.5)  # let the watcher start
         edit(root / "rules" / "fit.yaml", POINTS, POINTS.replace("10", "20"))

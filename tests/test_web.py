@@ -12,7 +12,6 @@ import pytest
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
-    from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
 from advisor.present import webview
@@ -21,7 +20,8 @@ from advisor.engine.advising import Advisor
 from advisor.kb.models import Situation
 from advisor.serve.service import Service
 from advisor.kb.situations import from_pairs
-from advisor.serve.web import CSP, web_router
+from advisor.serve.web import CSP
+from apps import web_only
 from kbcopy import ROOT, copy_kb, edit
 
 # Below the threshold and onderhands: the PSO's use as a criterion applies (p. 36), so both instruments
@@ -115,8 +115,7 @@ def service() -> Service:
 
 @pytest.fixture(scope="module")
 def client(service) -> TestClient:
-    app = FastAPI()
-    app.include_router(web_router(service))  # the router mounts /static itself
+    app = web_only(service)
     return TestClient(app)
 
 
@@ -420,8 +419,7 @@ def test_rules_page_names_the_scenarios_that_fire_a_rule(tmp_path):
         "contract_value_eur: 100, reference_date: 2026-06-01}\n  expect: {derived: {onder_eu_drempel: true}}\n",
         encoding="utf-8")
     stub = SimpleNamespace(advisor=Advisor.from_root(root), root=root, errors=[])
-    app = FastAPI()
-    app.include_router(web_router(stub))
+    app = web_only(stub)
     doc = parse(TestClient(app).get("/regels").text)
     assert "Drempel voor werken (eigen.yaml)" in doc.by_id("regel-onder-eu-drempel").text()
 
@@ -441,8 +439,7 @@ def test_glossary_and_its_json_twin(client, service):
 def test_pages_read_the_current_advisor_per_request(tmp_path):
     root = copy_kb(tmp_path)
     stub = SimpleNamespace(advisor=Advisor.from_root(root), root=root, errors=[])
-    app = FastAPI()
-    app.include_router(web_router(stub))
+    app = web_only(stub)
     client = TestClient(app)
     assert "Medewerkerstool" in client.get("/instrumenten").text
     edit(root / "knowledge" / "instruments.yaml", "name: Medewerkerstool", "name: Werknemerstool")

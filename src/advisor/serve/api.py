@@ -45,6 +45,7 @@ from .openapi import body_schema
 from ..kb.errors import MAX_ERRORS
 from .problems import ApiProblem, invalid_input, pydantic_errors
 from .schemas import MAX_BATCH, ArticleList, ArticleOut, BatchAdvice, BatchEnvelope, BatchRequest, CompactBatchAdvice, Health, InstrumentList, InstrumentOut, Pong, QuestionnaireOut, RuleList, RuleOut, ThresholdList, article_out, article_summary, instrument_out, rule_out
+from .deps import ServiceDep
 from .service import Service
 from .settings import BATCH_CONCURRENCY, BATCH_WAIT
 from .validation import parse_json, validate_item, validate_situation
@@ -188,205 +189,204 @@ def item_problem(problem: ApiProblem, instance: str) -> str:
 
 # ---------------------------------------------------------------- the router
 
-def api_router(service: Service, *, advice_limit: int = ADVICE_BODY_LIMIT,
-               batch_limit: int = BATCH_BODY_LIMIT, batch_gate: Optional[BatchGate] = None) -> APIRouter:
-    # operationId = the handler's name ('advice', 'advice_batch'): what a generated client calls its functions
-    router = APIRouter(prefix=PREFIX, redirect_slashes=False, generate_unique_id_function=lambda route: route.name)
-    gate = batch_gate or BatchGate()
-    rendered = Rendered()
-    cached = problems.responses(304, 400, 404, 405, 500)
+# operationId = the handler's name ('advice', 'advice_batch'): what a generated client calls its functions
+router = APIRouter(prefix=PREFIX, redirect_slashes=False, generate_unique_id_function=lambda route: route.name)
+rendered = Rendered()   # KB documents rendered once per kb_version (part of each key), shared by every app
+cached = problems.responses(304, 400, 404, 405, 500)
 
-    @router.get("/ping", response_model=Pong, tags=["status"], responses=problems.responses(405, 500),
-                summary="No-op: bevestigt dat de API antwoordt (voor monitoring en de benchmark)")
-    async def ping() -> Response:
-        return json_response(b'{"pong":true}')
 
-    @router.get("/health", response_model=Health, tags=["status"], responses=problems.responses(405, 500),
-                summary="Status, kb_version, aantallen, de fouten van een mislukte herlaadpoging en de bewaker",
-                description="`status` is `degraded` als een herlaadpoging mislukte of niet werd overgenomen, of "
-                            "als de bestandsbewaker (`--watch`) niet meer loopt; de API blijft dan de laatste "
-                            "goede kennisbank gebruiken. Voor een load balancer: `/api/v1/ping` zegt of het proces "
-                            "antwoordt, `/api/v1/health` of de kennisbank is zoals bedoeld.")
-    async def health() -> Response:
-        kb = service.advisor.kb
-        return json_response(Health(status=service.status, kb_version=kb.version, counts=kb.counts(),
-                                    errors=list(service.errors), warnings=service.notes(),
-                                    watching=service.watching, watcher_alive=service.watcher_alive
-                                    ).model_dump_json())
+@router.get("/ping", response_model=Pong, tags=["status"], responses=problems.responses(405, 500),
+            summary="No-op: bevestigt dat de API antwoordt (voor monitoring en de benchmark)")
+async def ping() -> Response:
+    return json_response(b'{"pong":true}')
 
-    def one(request: Request, kind: str, item_id: str, listing: str, render: Callable[[Any], Any]) -> Response:
-        """One KB item by id (404 problem when unknown), rendered once per KB version, with an ETag."""
-        kb = service.advisor.kb
-        found = getattr(kb, kind)(item_id)
-        if found is None:
-            noun = {"instrument": "instrument", "rule": "regel", "article": "artikel"}[kind]
-            raise ApiProblem(404, f"Er is geen {noun} met id '{item_id}'; zie {PREFIX}/{listing}.")
-        return etag_response(request, kb.version, "", lambda: rendered.get(
-            kb.version, f"{kind}:{found.id}", lambda: render(found)))
+@router.get("/health", response_model=Health, tags=["status"], responses=problems.responses(405, 500),
+            summary="Status, kb_version, aantallen, de fouten van een mislukte herlaadpoging en de bewaker",
+            description="`status` is `degraded` als een herlaadpoging mislukte of niet werd overgenomen, of "
+                        "als de bestandsbewaker (`--watch`) niet meer loopt; de API blijft dan de laatste "
+                        "goede kennisbank gebruiken. Voor een load balancer: `/api/v1/ping` zegt of het proces "
+                        "antwoordt, `/api/v1/health` of de kennisbank is zoals bedoeld.")
+async def health(service: ServiceDep) -> Response:
+    kb = service.advisor.kb
+    return json_response(Health(status=service.status, kb_version=kb.version, counts=kb.counts(),
+                                errors=list(service.errors), warnings=service.notes(),
+                                watching=service.watching, watcher_alive=service.watcher_alive
+                                ).model_dump_json())
 
-    @router.get("/instruments", response_model=InstrumentList, tags=["kennisbank"], responses=cached,
-                summary="Alle instrumenten, met per veld de rapportpagina")
-    async def instruments(request: Request) -> Response:
-        kb = service.advisor.kb
-        return etag_response(request, kb.version, "", lambda: rendered.get(kb.version, "instruments", lambda: (
-            InstrumentList(kb_version=kb.version, instruments=[instrument_out(i) for i in kb.instruments]))))
+def one(request: Request, service: Service, kind: str, item_id: str, listing: str,
+        render: Callable[[Any], Any]) -> Response:
+    """One KB item by id (404 problem when unknown), rendered once per KB version, with an ETag."""
+    kb = service.advisor.kb
+    found = getattr(kb, kind)(item_id)
+    if found is None:
+        noun = {"instrument": "instrument", "rule": "regel", "article": "artikel"}[kind]
+        raise ApiProblem(404, f"Er is geen {noun} met id '{item_id}'; zie {PREFIX}/{listing}.")
+    return etag_response(request, kb.version, "", lambda: rendered.get(
+        kb.version, f"{kind}:{found.id}", lambda: render(found)))
 
-    @router.get("/instruments/{instrument_id}", response_model=InstrumentOut, tags=["kennisbank"],
-                responses=cached, summary="Eén instrument, met per veld de rapportpagina")
-    async def instrument(request: Request, instrument_id: str) -> Response:
-        return one(request, "instrument", instrument_id, "instruments", instrument_out)
+@router.get("/instruments", response_model=InstrumentList, tags=["kennisbank"], responses=cached,
+            summary="Alle instrumenten, met per veld de rapportpagina")
+async def instruments(request: Request, service: ServiceDep) -> Response:
+    kb = service.advisor.kb
+    return etag_response(request, kb.version, "", lambda: rendered.get(kb.version, "instruments", lambda: (
+        InstrumentList(kb_version=kb.version, instruments=[instrument_out(i) for i in kb.instruments]))))
 
-    @router.get("/rules", response_model=RuleList, tags=["kennisbank"], responses=cached,
-                summary="Alle regels met soort, voorwaarden, onderbouwing en bron")
-    async def rules(request: Request) -> Response:
-        kb = service.advisor.kb
-        return etag_response(request, kb.version, "", lambda: rendered.get(kb.version, "rules", lambda: (
-            RuleList(kb_version=kb.version, rules=[rule_out(kb, r) for r in kb.rules]))))
+@router.get("/instruments/{instrument_id}", response_model=InstrumentOut, tags=["kennisbank"],
+            responses=cached, summary="Eén instrument, met per veld de rapportpagina")
+async def instrument(request: Request, service: ServiceDep, instrument_id: str) -> Response:
+    return one(request, service, "instrument", instrument_id, "instruments", instrument_out)
 
-    @router.get("/rules/{rule_id}", response_model=RuleOut, tags=["kennisbank"], responses=cached,
-                summary="Eén regel met soort, voorwaarden, onderbouwing en bron")
-    async def rule(request: Request, rule_id: str) -> Response:
-        return one(request, "rule", rule_id, "rules", lambda found: rule_out(service.advisor.kb, found))
+@router.get("/rules", response_model=RuleList, tags=["kennisbank"], responses=cached,
+            summary="Alle regels met soort, voorwaarden, onderbouwing en bron")
+async def rules(request: Request, service: ServiceDep) -> Response:
+    kb = service.advisor.kb
+    return etag_response(request, kb.version, "", lambda: rendered.get(kb.version, "rules", lambda: (
+        RuleList(kb_version=kb.version, rules=[rule_out(kb, r) for r in kb.rules]))))
 
-    @router.get("/articles", response_model=ArticleList, tags=["kennisbank"], responses=cached,
-                summary="Alle wetsartikelen die regels en drempels aanhalen, met de ids van die regels")
-    async def articles(request: Request) -> Response:
-        kb = service.advisor.kb
-        return etag_response(request, kb.version, "", lambda: rendered.get(kb.version, "articles", lambda: (
-            ArticleList(kb_version=kb.version, articles=[article_summary(u) for u in article_uses(kb)]))))
+@router.get("/rules/{rule_id}", response_model=RuleOut, tags=["kennisbank"], responses=cached,
+            summary="Eén regel met soort, voorwaarden, onderbouwing en bron")
+async def rule(request: Request, service: ServiceDep, rule_id: str) -> Response:
+    return one(request, service, "rule", rule_id, "rules", lambda found: rule_out(service.advisor.kb, found))
 
-    @router.get("/articles/{article_id}", response_model=ArticleOut, tags=["kennisbank"], responses=cached,
-                summary="Eén wetsartikel met elke regel die het aanhaalt (en haar instrumenten) en de drempels")
-    async def article(request: Request, article_id: str) -> Response:
-        return one(request, "article", article_id, "articles",
-                   lambda found: article_out(_article_use(service.advisor.kb, found.id)))
+@router.get("/articles", response_model=ArticleList, tags=["kennisbank"], responses=cached,
+            summary="Alle wetsartikelen die regels en drempels aanhalen, met de ids van die regels")
+async def articles(request: Request, service: ServiceDep) -> Response:
+    kb = service.advisor.kb
+    return etag_response(request, kb.version, "", lambda: rendered.get(kb.version, "articles", lambda: (
+        ArticleList(kb_version=kb.version, articles=[article_summary(u) for u in article_uses(kb)]))))
 
-    @router.get("/questions", response_model=QuestionnaireOut, tags=["kennisbank"], responses=cached,
-                summary="De vragenlijst (stappen en vragen), om een eigen formulier te tonen")
-    async def questions(request: Request) -> Response:
-        kb = service.advisor.kb
-        return etag_response(request, kb.version, "", lambda: rendered.get(kb.version, "questions", lambda: (
-            QuestionnaireOut(kb_version=kb.version, **dict(kb.questionnaire)))))
+@router.get("/articles/{article_id}", response_model=ArticleOut, tags=["kennisbank"], responses=cached,
+            summary="Eén wetsartikel met elke regel die het aanhaalt (en haar instrumenten) en de drempels")
+async def article(request: Request, service: ServiceDep, article_id: str) -> Response:
+    return one(request, service, "article", article_id, "articles",
+               lambda found: article_out(_article_use(service.advisor.kb, found.id)))
 
-    @router.get("/thresholds", response_model=ThresholdList, tags=["kennisbank"], responses=cached,
-                summary="De Europese drempelbedragen die op een datum gelden")
-    async def thresholds(request: Request, date: str = Query(
-            default=None, description="JJJJ-MM-DD; standaard vandaag.",
-            json_schema_extra={"format": "date", "pattern": DATE.pattern, "examples": ["2026-03-01"]})) -> Response:
-        day = dt.date.today()
-        if date is not None:
-            parsed: Optional[dt.date]
-            try:
-                parsed = dt.date.fromisoformat(date) if DATE.match(date) else None
-            except ValueError:
-                parsed = None
-            if parsed is None:
-                raise invalid_input([("date", "moet een datum zijn (JJJJ-MM-DD)")])
-            day = parsed
-        kb = service.advisor.kb
-        return etag_response(request, kb.version, day.isoformat(), lambda: ThresholdList(
-            date=day, kb_version=kb.version,
-            thresholds=[t for t in kb.legal.thresholds if t.valid_from <= day <= t.valid_to],
-        ).model_dump_json().encode())
+@router.get("/questions", response_model=QuestionnaireOut, tags=["kennisbank"], responses=cached,
+            summary="De vragenlijst (stappen en vragen), om een eigen formulier te tonen")
+async def questions(request: Request, service: ServiceDep) -> Response:
+    kb = service.advisor.kb
+    return etag_response(request, kb.version, "", lambda: rendered.get(kb.version, "questions", lambda: (
+        QuestionnaireOut(kb_version=kb.version, **dict(kb.questionnaire)))))
 
-    def one_advice(body: bytes, compact: bool) -> str:
-        situation = validate_json(body)
-        advisor = service.advisor
-        return advisor.compact_json(situation) if compact else advisor.advise_json(situation)
-
-    async def answer_one(request: Request, compact: bool) -> Response:
-        body = await read_body(request, advice_limit)
-        if len(body) <= INLINE_BODY:   # bounded: at most ~1 ms, less than the hop to a worker thread
-            return json_response(one_advice(body, compact))
-        return json_response(await run_in_threadpool(one_advice, body, compact))
-
-    advice_body = body_schema(Situation, {"uitvoering_groningen": EXAMPLE_SITUATION,
-                                          "europese_aanbesteding": EXAMPLE_TENDER})
-
-    @router.post("/advice", response_model=Advice, tags=["advies"],
-                 responses=problems.responses(400, 405, 413, 415, 500), openapi_extra=advice_body,
-                 summary="Een situatie in, een gerangschikt en uitgelegd advies uit",
-                 description=f"Body hoogstens {advice_limit // 1024} KiB. Elk veld is optioneel; een getal is een "
-                             "JSON-getal en ja/nee een boolean (tekst wordt nooit omgezet). De compacte weergave: "
-                             f"`POST {PREFIX}/advice/compact`.")
-    async def advice(request: Request) -> Response:
-        return await answer_one(request, compact=False)
-
-    @router.post("/advice/compact", response_model=CompactAdvice, tags=["advies"],
-                 responses=problems.responses(400, 405, 413, 415, 500), openapi_extra=advice_body,
-                 summary="Een situatie in, de compacte weergave van het advies uit",
-                 description=f"Als `POST {PREFIX}/advice`, maar het antwoord is een `CompactAdvice`: per aanbevolen "
-                             "instrument rang, score, gediende doelen, redenen en kanttekeningen, plus onvervulde "
-                             "doelen en algemene kanttekeningen (meestal 1-3 KB in plaats van 20-90 KB).")
-    async def advice_compact(request: Request) -> Response:
-        return await answer_one(request, compact=True)
-
-    def many_advices(body: bytes, compact: bool) -> str:
-        data, twice = parse_json(body)
-        inside = re.compile(r"situations\.\d+(\.|$)")
-        envelope = [(path, message) for path, message in twice if not inside.match(path)]
+@router.get("/thresholds", response_model=ThresholdList, tags=["kennisbank"], responses=cached,
+            summary="De Europese drempelbedragen die op een datum gelden")
+async def thresholds(request: Request, service: ServiceDep, date: str = Query(
+        default=None, description="JJJJ-MM-DD; standaard vandaag.",
+        json_schema_extra={"format": "date", "pattern": DATE.pattern, "examples": ["2026-03-01"]})) -> Response:
+    day = dt.date.today()
+    if date is not None:
+        parsed: Optional[dt.date]
         try:
-            checked = BatchEnvelope.model_validate(data, strict=True)
-        except ValidationError as err:
-            errors, more = pydantic_errors(err.errors(include_url=False), root="body", known=envelope)
-            raise invalid_input(errors, more=more) from None
-        if envelope:
-            raise invalid_input(envelope)
-        advisor = service.advisor  # one KB for the whole batch, even if a reload happens meanwhile
-        parts, failed, described = [], 0, 0
-        for index, item in enumerate(checked.situations):
-            where = f"situations.{index}"
-            situation: Optional[Situation] = None
-            if isinstance(item, dict):   # checked on its own, at a cost bounded by what is reported
-                known = [(path, message) for path, message in twice if path.startswith(where + ".")]
-                situation, errors, more = validate_item(item, where + ".", known, MAX_ERRORS - described)
-            else:
-                errors, more = [(where, "moet een object met de velden van een situatie zijn")], 0
-            if situation is None:
-                failed += 1
-                described += len(errors) if described < MAX_ERRORS else 0
-                count = len(errors) + more
-                found = invalid_input(errors, f"Situatie {index} bevat {count} {'fout' if count == 1 else 'fouten'}; "
-                                              "zie 'errors'.", more=more)
-                parts.append(f'{{"index":{index},"problem":{item_problem(found, where)}}}')
-                continue
-            made = advisor.compact_json(situation) if compact else advisor.advise_json(situation)
-            parts.append(f'{{"index":{index},"advice":{made}}}')
-        return f'{{"kb_version":"{advisor.kb.version}","failed":{failed},"results":[' + ",".join(parts) + "]}"
+            parsed = dt.date.fromisoformat(date) if DATE.match(date) else None
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise invalid_input([("date", "moet een datum zijn (JJJJ-MM-DD)")])
+        day = parsed
+    kb = service.advisor.kb
+    return etag_response(request, kb.version, day.isoformat(), lambda: ThresholdList(
+        date=day, kb_version=kb.version,
+        thresholds=[t for t in kb.legal.thresholds if t.valid_from <= day <= t.valid_to],
+    ).model_dump_json().encode())
 
-    async def answer_many(request: Request, compact: bool) -> Response:
-        body = await read_body(request, batch_limit)
-        if not await gate.enter():
-            raise ApiProblem(503, f"Er worden al {gate.limit} batches tegelijk verwerkt; probeer het over "
-                                  f"{RETRY_AFTER} seconden opnieuw.", headers={"Retry-After": str(RETRY_AFTER)})
-        try:
-            return json_response(await run_in_threadpool(many_advices, body, compact))
-        finally:
-            gate.leave()
+def one_advice(service: Service, body: bytes, compact: bool) -> str:
+    situation = validate_json(body)
+    advisor = service.advisor
+    return advisor.compact_json(situation) if compact else advisor.advise_json(situation)
 
-    batch_body = body_schema(BatchRequest, {"twee_situaties": {"situations": [EXAMPLE_SITUATION, EXAMPLE_TENDER]}})
-    batch_rule = (f"Body hoogstens {batch_limit // 1024} KiB (anders 413), hoogstens {MAX_BATCH} situaties (anders "
-                  "400). Elke situatie wordt op zich gelezen: het antwoord (200) geeft per situatie, met haar "
-                  "`index`, een `advice` of een `problem` (status 400, paden als `situations.3.phase`; de eerste "
-                  f"{MAX_ERRORS} fouten van de batch worden beschreven, van elke latere slechte situatie de eerste, "
-                  "de rest geteld in `more_errors`), en in "
-                  "`failed` hoeveel er niet te lezen waren; zo werkt ook `advisor batch`. Alleen een body die als "
-                  f"geheel niet klopt (geen JSON, geen lijst `situations`, te veel situaties) is een 400. Hoogstens "
-                  f"{gate.limit} batches tegelijk per proces; wie langer dan {gate.wait:g} s op een plek wacht, "
-                  "krijgt 503 met `Retry-After`.")
+async def answer_one(request: Request, service: Service, compact: bool) -> Response:
+    body = await read_body(request, ADVICE_BODY_LIMIT)
+    if len(body) <= INLINE_BODY:   # bounded: at most ~1 ms, less than the hop to a worker thread
+        return json_response(one_advice(service, body, compact))
+    return json_response(await run_in_threadpool(one_advice, service, body, compact))
 
-    @router.post("/advice/batch", response_model=BatchAdvice, tags=["advies"],
-                 responses=problems.responses(400, 405, 413, 415, 500, 503), openapi_extra=batch_body,
-                 summary=f"Tot {MAX_BATCH} situaties in, per situatie een advies of een probleem uit",
-                 description=batch_rule)
-    async def advice_batch(request: Request) -> Response:
-        return await answer_many(request, compact=False)
+advice_body = body_schema(Situation, {"uitvoering_groningen": EXAMPLE_SITUATION,
+                                      "europese_aanbesteding": EXAMPLE_TENDER})
 
-    @router.post("/advice/batch/compact", response_model=CompactBatchAdvice, tags=["advies"],
-                 responses=problems.responses(400, 405, 413, 415, 500, 503), openapi_extra=batch_body,
-                 summary=f"Tot {MAX_BATCH} situaties in, per situatie een compact advies of een probleem uit",
-                 description=batch_rule + " Elk advies is een `CompactAdvice`.")
-    async def advice_batch_compact(request: Request) -> Response:
-        return await answer_many(request, compact=True)
+@router.post("/advice", response_model=Advice, tags=["advies"],
+             responses=problems.responses(400, 405, 413, 415, 500), openapi_extra=advice_body,
+             summary="Een situatie in, een gerangschikt en uitgelegd advies uit",
+             description=f"Body hoogstens {ADVICE_BODY_LIMIT // 1024} KiB. Elk veld is optioneel; een getal is een "
+                         "JSON-getal en ja/nee een boolean (tekst wordt nooit omgezet). De compacte weergave: "
+                         f"`POST {PREFIX}/advice/compact`.")
+async def advice(request: Request, service: ServiceDep) -> Response:
+    return await answer_one(request, service, compact=False)
 
-    return router
+@router.post("/advice/compact", response_model=CompactAdvice, tags=["advies"],
+             responses=problems.responses(400, 405, 413, 415, 500), openapi_extra=advice_body,
+             summary="Een situatie in, de compacte weergave van het advies uit",
+             description=f"Als `POST {PREFIX}/advice`, maar het antwoord is een `CompactAdvice`: per aanbevolen "
+                         "instrument rang, score, gediende doelen, redenen en kanttekeningen, plus onvervulde "
+                         "doelen en algemene kanttekeningen (meestal 1-3 KB in plaats van 20-90 KB).")
+async def advice_compact(request: Request, service: ServiceDep) -> Response:
+    return await answer_one(request, service, compact=True)
+
+def many_advices(service: Service, body: bytes, compact: bool) -> str:
+    data, twice = parse_json(body)
+    inside = re.compile(r"situations\.\d+(\.|$)")
+    envelope = [(path, message) for path, message in twice if not inside.match(path)]
+    try:
+        checked = BatchEnvelope.model_validate(data, strict=True)
+    except ValidationError as err:
+        errors, more = pydantic_errors(err.errors(include_url=False), root="body", known=envelope)
+        raise invalid_input(errors, more=more) from None
+    if envelope:
+        raise invalid_input(envelope)
+    advisor = service.advisor  # one KB for the whole batch, even if a reload happens meanwhile
+    parts, failed, described = [], 0, 0
+    for index, item in enumerate(checked.situations):
+        where = f"situations.{index}"
+        situation: Optional[Situation] = None
+        if isinstance(item, dict):   # checked on its own, at a cost bounded by what is reported
+            known = [(path, message) for path, message in twice if path.startswith(where + ".")]
+            situation, errors, more = validate_item(item, where + ".", known, MAX_ERRORS - described)
+        else:
+            errors, more = [(where, "moet een object met de velden van een situatie zijn")], 0
+        if situation is None:
+            failed += 1
+            described += len(errors) if described < MAX_ERRORS else 0
+            count = len(errors) + more
+            found = invalid_input(errors, f"Situatie {index} bevat {count} {'fout' if count == 1 else 'fouten'}; "
+                                          "zie 'errors'.", more=more)
+            parts.append(f'{{"index":{index},"problem":{item_problem(found, where)}}}')
+            continue
+        made = advisor.compact_json(situation) if compact else advisor.advise_json(situation)
+        parts.append(f'{{"index":{index},"advice":{made}}}')
+    return f'{{"kb_version":"{advisor.kb.version}","failed":{failed},"results":[' + ",".join(parts) + "]}"
+
+async def answer_many(request: Request, service: Service, compact: bool) -> Response:
+    body = await read_body(request, BATCH_BODY_LIMIT)
+    gate: BatchGate = request.app.state.batch_gate
+    if not await gate.enter():
+        raise ApiProblem(503, f"Er worden al {gate.limit} batches tegelijk verwerkt; probeer het over "
+                              f"{RETRY_AFTER} seconden opnieuw.", headers={"Retry-After": str(RETRY_AFTER)})
+    try:
+        return json_response(await run_in_threadpool(many_advices, service, body, compact))
+    finally:
+        gate.leave()
+
+batch_body = body_schema(BatchRequest, {"twee_situaties": {"situations": [EXAMPLE_SITUATION, EXAMPLE_TENDER]}})
+batch_rule = (f"Body hoogstens {BATCH_BODY_LIMIT // 1024} KiB (anders 413), hoogstens {MAX_BATCH} situaties (anders "
+              "400). Elke situatie wordt op zich gelezen: het antwoord (200) geeft per situatie, met haar "
+              "`index`, een `advice` of een `problem` (status 400, paden als `situations.3.phase`; de eerste "
+              f"{MAX_ERRORS} fouten van de batch worden beschreven, van elke latere slechte situatie de eerste, "
+              "de rest geteld in `more_errors`), en in "
+              "`failed` hoeveel er niet te lezen waren; zo werkt ook `advisor batch`. Alleen een body die als "
+              f"geheel niet klopt (geen JSON, geen lijst `situations`, te veel situaties) is een 400. Hoogstens "
+              f"ADVISOR_BATCH_CONCURRENCY (standaard {BATCH_CONCURRENCY}) batches tegelijk per proces; wie langer dan "
+              f"ADVISOR_BATCH_WAIT (standaard {BATCH_WAIT:g}) seconden op een plek wacht, "
+              "krijgt 503 met `Retry-After`.")
+
+@router.post("/advice/batch", response_model=BatchAdvice, tags=["advies"],
+             responses=problems.responses(400, 405, 413, 415, 500, 503), openapi_extra=batch_body,
+             summary=f"Tot {MAX_BATCH} situaties in, per situatie een advies of een probleem uit",
+             description=batch_rule)
+async def advice_batch(request: Request, service: ServiceDep) -> Response:
+    return await answer_many(request, service, compact=False)
+
+@router.post("/advice/batch/compact", response_model=CompactBatchAdvice, tags=["advies"],
+             responses=problems.responses(400, 405, 413, 415, 500, 503), openapi_extra=batch_body,
+             summary=f"Tot {MAX_BATCH} situaties in, per situatie een compact advies of een probleem uit",
+             description=batch_rule + " Elk advies is een `CompactAdvice`.")
+async def advice_batch_compact(request: Request, service: ServiceDep) -> Response:
+    return await answer_many(request, service, compact=True)

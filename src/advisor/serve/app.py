@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import logging
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Optional
-from collections.abc import Sequence
+from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -25,33 +24,31 @@ from . import problems
 from ..kb.errors import KnowledgeBaseError
 from .problems import API_VERSION, ApiHeaders
 from .service import Service
-from .settings import BATCH_CONCURRENCY, BATCH_WAIT, SettingsError, check_base_url, load_settings
-from .web import error_page, web_router
+from . import web
+from .settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("advisor.api")
 
 
-def create_app(root: Optional[Path] = None, *, service: Optional[Service] = None, cors_origins: Sequence[str] = (),
-               watch: bool = False, max_body_bytes: int = api.ADVICE_BODY_LIMIT,
-               max_batch_bytes: int = api.BATCH_BODY_LIMIT, base_url: str = "", contact: str = "",
-               batch_concurrency: int = BATCH_CONCURRENCY, batch_wait: float = BATCH_WAIT) -> FastAPI:
-    """The whole app. `base_url` is the public address used in permalinks (never the Host header; without
-    it permalinks are relative); `contact` is shown on /toegankelijkheid (an e-mail address or URL)."""
-    service = service or Service(root)
-    base_url = check_base_url(base_url)
-    gate = api.BatchGate(batch_concurrency, batch_wait)
+def create_app(settings: Optional[Settings] = None, *, service: Optional[Service] = None) -> FastAPI:
+    """The whole app, configured by `settings` (the `ADVISOR_*` environment when None). `service`: the running
+    Advisor to serve (default: one on `settings.kb`). The routers of `api` and `web` are module-level; they
+    find the service and the settings on `app.state` (deps.py)."""
+    settings = settings if settings is not None else load_settings()
+    service = service or Service(settings.kb, cache_size=settings.advice_cache, quiet=settings.reload_quiet,
+                                 cache_mb=settings.advice_cache_mb)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):
-        if watch:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.watch:
             service.watch()
         yield
-        if watch:
+        if settings.watch:
             service.stop()
 
     middleware = [Middleware(ApiHeaders, openapi_path=api.OPENAPI_PATH)]
-    if cors_origins:
-        middleware.append(Middleware(CORSMiddleware, allow_origins=list(cors_origins),
+    if settings.cors_origins:
+        middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                                      allow_methods=["GET", "POST", "OPTIONS"],
                                      allow_headers=["Content-Type", "If-None-Match", "Accept"],
                                      expose_headers=["API-Version", "ETag"], max_age=3600))
@@ -59,13 +56,12 @@ def create_app(root: Optional[Path] = None, *, service: Optional[Service] = None
                   redoc_url=None, redirect_slashes=False, middleware=middleware, lifespan=lifespan,
                   description=(api.__doc__ or "").split("\n\n", 1)[-1])
     app.state.service = service
-    app.state.base_url = base_url
-    app.state.batch_gate = gate
-    app.include_router(api.api_router(service, advice_limit=max_body_bytes, batch_limit=max_batch_bytes,
-                                      batch_gate=gate))
+    app.state.settings = settings
+    app.state.batch_gate = api.BatchGate(settings.batch_concurrency, settings.batch_wait)
+    app.include_router(api.router)
     _mount_docs(app)
-    app.include_router(web_router(service, base_url=base_url, contact=contact))
-    problems.install(app, error_page)
+    app.include_router(web.router)
+    problems.install(app, web.error_page)
 
     def schema() -> dict:
         if not app.openapi_schema:
@@ -118,15 +114,10 @@ def app_from_env() -> FastAPI:
     environment (settings.Settings). A bad setting or a broken KB stops it with one logged line (exit 1)."""
     configure_logging()
     try:
-        settings = load_settings()
-        service = Service(settings.kb, cache_size=settings.advice_cache, quiet=settings.reload_quiet,
-                          cache_mb=settings.advice_cache_mb)
+        return create_app(load_settings())
     except SettingsError as err:
         log.error("cannot start: %s", err)
         raise SystemExit(1) from None
     except KnowledgeBaseError as err:   # e.g. a worker restarted (SIGHUP) on a broken KB: no traceback
         log.error("cannot start: %s\n%s", err.headline, "\n".join(err.lines()))
         raise SystemExit(1) from None
-    return create_app(service=service, cors_origins=settings.cors_origins, watch=settings.watch,
-                      base_url=settings.base_url, contact=settings.contact,
-                      batch_concurrency=settings.batch_concurrency, batch_wait=settings.batch_wait)

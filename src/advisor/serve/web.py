@@ -35,6 +35,7 @@ from ..present.formats import WEB_FORMATS, OutputFormat, Rendering
 from ..kb.situations import from_pairs, to_pairs
 
 from ..kb.paths import STATIC, TEMPLATES
+from .deps import ServiceDep, SettingsDep, get_service, get_settings
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
@@ -106,177 +107,180 @@ def _coverage(advisor):
         return _COVERAGE[advisor.kb.version]
 
 
-def web_router(service, *, base_url: str = "", contact: str = "") -> APIRouter:
-    """The HTML pages for `service` (its `.advisor` is read per request: it can be reloaded).
+router = APIRouter(include_in_schema=False)
+router.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    `base_url`: the public address for permalinks (never the request's Host header); '' gives relative ones.
-    `contact`: an e-mail address or URL for feedback, on the accessibility statement."""
-    html, markdown = _environments()
-    router = APIRouter(include_in_schema=False)
-    router.mount("/static", StaticFiles(directory=STATIC), name="static")
-    base = base_url.rstrip("/")
 
-    def context(request: Request, kb) -> dict[str, Any]:
-        return {"kb": kb, "labels": Labels(kb), "path": request.url.path, "base": base,
-                "kind_titles": KIND_TITLES, "fit_marks": FIT_MARKS, "formats": list(WEB_FORMATS.values()),
-                "fit_rows": view.fit_rows, "kb_errors": _kb_notes(service)}
+def _base(request: Request) -> str:
+    """The public address for permalinks (settings.base_url: never the request's Host header); '' gives relative ones."""
+    return get_settings(request).base_url.rstrip("/")
 
-    def page(request: Request, template: str, code: int = 200, kb=None, answers: bool = False,
-             **values: Any) -> HTMLResponse:
-        # one request, one KB: a handler that used an advisor passes its kb, so a reload cannot split them
-        body = html.get_template(template).render(**context(request, kb or service.advisor.kb), **values)
-        return HTMLResponse(body, status_code=code, headers=ANSWERS if answers else HEADERS)
 
-    def form(request: Request, status: int = 200, errors: Optional[SituationError] = None) -> HTMLResponse:
-        kb = service.advisor.kb
-        questions = {q.field: q for q in kb.questionnaire.questions}
-        field_errors, other_errors = view.error_map(errors, questions) if errors else ({}, [])
-        if errors is not None and errors.more:
-            other_errors.append(f"en nog {errors.more} {'fout' if errors.more == 1 else 'fouten'} "
-                                f"(alleen de eerste {len(errors.errors)} staan hier)")
-        return page(request, "vragenlijst.html", status, kb=kb, answers=True,
-                    values=view.form_values(request.query_params.multi_items()),
-                    field_errors=field_errors, other_errors=other_errors,
-                    show_if={f: view.condition_json(kb.show_if(q)) for f, q in questions.items()})
+def context(request: Request, kb) -> dict[str, Any]:
+    return {"kb": kb, "labels": Labels(kb), "path": request.url.path, "base": _base(request),
+            "kind_titles": KIND_TITLES, "fit_marks": FIT_MARKS, "formats": list(WEB_FORMATS.values()),
+            "fit_rows": view.fit_rows, "kb_errors": _kb_notes(get_service(request))}
 
-    def situation_of(request: Request):
-        return from_pairs([(k, v) for k, v in request.query_params.multi_items() if k not in FILING_FIELDS])
+def page(request: Request, template: str, code: int = 200, kb=None, answers: bool = False,
+         **values: Any) -> HTMLResponse:
+    # one request, one KB: a handler that used an advisor passes its kb, so a reload cannot split them
+    body = _environments()[0].get_template(template).render(
+        **context(request, kb or get_service(request).advisor.kb), **values)
+    return HTMLResponse(body, status_code=code, headers=ANSWERS if answers else HEADERS)
 
-    def filing_of(request: Request) -> Filing:
-        """Opdracht, kenmerk and behandelaar for a document to file (free text, as strict as the municipality)."""
-        values: dict[str, str] = {}
-        problems = []
-        for name in FILING_FIELDS:
-            given = request.query_params.getlist(name)
-            value = given[-1].strip() if given else ""
-            if len(given) > 1:
-                problems.append((name, "mag maar één keer voorkomen"))
-            elif len(value) > FILING_MAX:
-                problems.append((name, f"is te lang (ten hoogste {FILING_MAX} tekens)"))
-            elif LINE_BREAKS.search(value.replace("\t", " ")):
-                problems.append((name, "mag geen regeleinden of stuurtekens bevatten"))
-            values[name] = value
-        if problems:
-            raise SituationError(problems)
-        return Filing(**values)
+def form(request: Request, status: int = 200, errors: Optional[SituationError] = None) -> HTMLResponse:
+    kb = get_service(request).advisor.kb
+    questions = {q.field: q for q in kb.questionnaire.questions}
+    field_errors, other_errors = view.error_map(errors, questions) if errors else ({}, [])
+    if errors is not None and errors.more:
+        other_errors.append(f"en nog {errors.more} {'fout' if errors.more == 1 else 'fouten'} "
+                            f"(alleen de eerste {len(errors.errors)} staan hier)")
+    return page(request, "vragenlijst.html", status, kb=kb, answers=True,
+                values=view.form_values(request.query_params.multi_items()),
+                field_errors=field_errors, other_errors=other_errors,
+                show_if={f: view.condition_json(kb.show_if(q)) for f, q in questions.items()})
 
-    @router.get("/", response_class=HTMLResponse)
-    def questionnaire(request: Request):
-        return form(request)
+def situation_of(request: Request):
+    return from_pairs([(k, v) for k, v in request.query_params.multi_items() if k not in FILING_FIELDS])
 
-    @router.get("/advies", response_class=HTMLResponse)
-    def advice_page(request: Request):
-        try:
-            situation = situation_of(request)
-        except SituationError as err:
-            return form(request, 400, err)
-        advisor = service.advisor
-        advice = advisor.advise(situation)
-        labels = Labels(advisor.kb)
-        given, still_open = view.answers(situation, labels, advisor.kb.questionnaire.questions)
-        return page(request, "advies.html", kb=advisor.kb, answers=True, advice=advice, given=given, still_open=still_open,
-                    reading=reading(advice, advisor.kb, advisor.explainer.reviews), filing_fields=FILING_FIELDS,
-                    filing_max=FILING_MAX, pairs=to_pairs(situation), permalink=urlencode(to_pairs(situation)), derived={f.name: f for f in advice.derived})
+def filing_of(request: Request) -> Filing:
+    """Opdracht, kenmerk and behandelaar for a document to file (free text, as strict as the municipality)."""
+    values: dict[str, str] = {}
+    problems = []
+    for name in FILING_FIELDS:
+        given = request.query_params.getlist(name)
+        value = given[-1].strip() if given else ""
+        if len(given) > 1:
+            problems.append((name, "mag maar één keer voorkomen"))
+        elif len(value) > FILING_MAX:
+            problems.append((name, f"is te lang (ten hoogste {FILING_MAX} tekens)"))
+        elif LINE_BREAKS.search(value.replace("\t", " ")):
+            problems.append((name, "mag geen regeleinden of stuurtekens bevatten"))
+        values[name] = value
+    if problems:
+        raise SituationError(problems)
+    return Filing(**values)
 
-    def export(request: Request, output: OutputFormat) -> Response:
-        """The advice as one of present/formats.py's formats, for the same answers as /advies. A bad answer:
-        problem+json (the API's envelope), or for Markdown the errors as Markdown."""
-        try:
-            situation = situation_of(request)
-            filing = filing_of(request) if output.binary else Filing()   # what a team files carries its fields
-        except SituationError as err:
-            if output.name == "markdown":
-                text = "# Ongeldige antwoorden\n\n" + "".join(f"- {md_escape(p)}: {md_escape(m)}\n" for p, m in err.errors)
-                if err.more:
-                    text += f"- en nog {err.more} {'fout' if err.more == 1 else 'fouten'}\n"
-                return Response(text, status_code=400, media_type=output.media_type, headers=ANSWERS)
-            from .problems import invalid_input, problem_response  # the API's error envelope
-            return problem_response(request.url.path, invalid_input(err.errors, more=err.more))
-        advisor = service.advisor
-        permalink = permalink_text(base, f"/advies?{urlencode(to_pairs(situation))}")
-        body = output.render(advisor.advise(situation), Rendering(advisor.kb, advisor.explainer.reviews, permalink, filing))
-        disposition = "attachment" if output.binary else "inline"
-        headers = {} if output.name == "json" else {"Content-Disposition": f'{disposition}; filename="advies.{output.suffix}"'}
-        return Response(body, media_type=output.media_type, headers={**headers, **ANSWERS})
+@router.get("/", response_class=HTMLResponse)
+def questionnaire(request: Request, service: ServiceDep):
+    return form(request)
 
-    def exporter(output: OutputFormat) -> Callable[[Request], Response]:
-        def handler(request: Request) -> Response:
-            return export(request, output)
-        return handler
+@router.get("/advies", response_class=HTMLResponse)
+def advice_page(request: Request, service: ServiceDep):
+    try:
+        situation = situation_of(request)
+    except SituationError as err:
+        return form(request, 400, err)
+    advisor = service.advisor
+    advice = advisor.advise(situation)
+    labels = Labels(advisor.kb)
+    given, still_open = view.answers(situation, labels, advisor.kb.questionnaire.questions)
+    return page(request, "advies.html", kb=advisor.kb, answers=True, advice=advice, given=given, still_open=still_open,
+                reading=reading(advice, advisor.kb, advisor.explainer.reviews), filing_fields=FILING_FIELDS,
+                filing_max=FILING_MAX, pairs=to_pairs(situation), permalink=urlencode(to_pairs(situation)), derived={f.name: f for f in advice.derived})
 
+def export(request: Request, output: OutputFormat) -> Response:
+    """The advice as one of present/formats.py's formats, for the same answers as /advies. A bad answer:
+    problem+json (the API's envelope), or for Markdown the errors as Markdown."""
+    try:
+        situation = situation_of(request)
+        filing = filing_of(request) if output.binary else Filing()   # what a team files carries its fields
+    except SituationError as err:
+        if output.name == "markdown":
+            text = "# Ongeldige antwoorden\n\n" + "".join(f"- {md_escape(p)}: {md_escape(m)}\n" for p, m in err.errors)
+            if err.more:
+                text += f"- en nog {err.more} {'fout' if err.more == 1 else 'fouten'}\n"
+            return Response(text, status_code=400, media_type=output.media_type, headers=ANSWERS)
+        from .problems import invalid_input, problem_response  # the API's error envelope
+        return problem_response(request.url.path, invalid_input(err.errors, more=err.more))
+    advisor = get_service(request).advisor
+    permalink = permalink_text(_base(request), f"/advies?{urlencode(to_pairs(situation))}")
+    body = output.render(advisor.advise(situation), Rendering(advisor.kb, advisor.explainer.reviews, permalink, filing))
+    disposition = "attachment" if output.binary else "inline"
+    headers = {} if output.name == "json" else {"Content-Disposition": f'{disposition}; filename="advies.{output.suffix}"'}
+    return Response(body, media_type=output.media_type, headers={**headers, **ANSWERS})
+
+def exporter(output: OutputFormat) -> Callable[[Request], Response]:
+    def handler(request: Request) -> Response:
+        return export(request, output)
+    return handler
+
+def _route_exports() -> None:
     for suffix, output in WEB_FORMATS.items():
         router.add_api_route(f"/advies.{suffix}", exporter(output), methods=["GET"], name=f"advies_{output.name}")
 
-    @router.get("/instrumenten", response_class=HTMLResponse)
-    def instruments(request: Request):
-        kb = service.advisor.kb
-        labels = Labels(kb)
-        chosen = {name: request.query_params.get(name, "") for name in view.FILTERS}
-        found, errors = view.filter_instruments(kb, labels, chosen)
-        return page(request, "instrumenten.html", 400 if errors else 200, kb=kb, instruments=found, chosen=chosen,
-                    filter_errors=errors, options=view.filter_options(kb, labels))
 
-    @router.get("/instrumenten/{instrument_id}", response_class=HTMLResponse)
-    def instrument(request: Request, instrument_id: str):
-        kb = service.advisor.kb
-        found = kb.instrument(instrument_id)
-        if found is None:
-            return page(request, "fout.html", 404, kb=kb, status=404,
-                        message=f"Het instrument '{instrument_id}' bestaat niet.")
-        return page(request, "instrument.html", kb=kb, instrument=found)
+_route_exports()
 
-    @router.get("/regels", response_class=HTMLResponse)
-    def rules(request: Request, staat: str = "", zoek: str = ""):
-        from ..present.rule_filter import STATES, filter_book
-        from ..present.ruledocs import rule_book
-        advisor = service.advisor
-        groups = filter_book(rule_book(advisor), staat, zoek[:200])
-        return page(request, "regels.html", kb=advisor.kb, groups=groups, states=STATES,
-                    chosen_state=staat if staat in STATES else "", query=zoek[:200],
-                    shown=sum(len(g.rules) for g in groups))
+@router.get("/instrumenten", response_class=HTMLResponse)
+def instruments(request: Request, service: ServiceDep):
+    kb = service.advisor.kb
+    labels = Labels(kb)
+    chosen = {name: request.query_params.get(name, "") for name in view.FILTERS}
+    found, errors = view.filter_instruments(kb, labels, chosen)
+    return page(request, "instrumenten.html", 400 if errors else 200, kb=kb, instruments=found, chosen=chosen,
+                filter_errors=errors, options=view.filter_options(kb, labels))
 
-    @router.get("/regels/dekking", response_class=HTMLResponse)
-    def coverage_page(request: Request):
-        advisor = service.advisor
-        return page(request, "dekking.html", kb=advisor.kb, coverage=_coverage(advisor))
+@router.get("/instrumenten/{instrument_id}", response_class=HTMLResponse)
+def instrument(request: Request, instrument_id: str, service: ServiceDep):
+    kb = service.advisor.kb
+    found = kb.instrument(instrument_id)
+    if found is None:
+        return page(request, "fout.html", 404, kb=kb, status=404,
+                    message=f"Het instrument '{instrument_id}' bestaat niet.")
+    return page(request, "instrument.html", kb=kb, instrument=found)
 
-    @router.get("/regels/dekking.svg")
-    def coverage_chart(request: Request):
-        from ..maintain.impact import coverage_svg
-        return Response(coverage_svg(_coverage(service.advisor)), media_type="image/svg+xml",
-                        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"})
+@router.get("/regels", response_class=HTMLResponse)
+def rules(request: Request, service: ServiceDep, staat: str = "", zoek: str = ""):
+    from ..present.rule_filter import STATES, filter_book
+    from ..present.ruledocs import rule_book
+    advisor = service.advisor
+    groups = filter_book(rule_book(advisor), staat, zoek[:200])
+    return page(request, "regels.html", kb=advisor.kb, groups=groups, states=STATES,
+                chosen_state=staat if staat in STATES else "", query=zoek[:200],
+                shown=sum(len(g.rules) for g in groups))
 
-    @router.get("/artikelen", response_class=HTMLResponse)
-    def articles(request: Request):
-        kb = service.advisor.kb
-        return page(request, "artikelen.html", kb=kb, uses=article_uses(kb))
+@router.get("/regels/dekking", response_class=HTMLResponse)
+def coverage_page(request: Request, service: ServiceDep):
+    advisor = service.advisor
+    return page(request, "dekking.html", kb=advisor.kb, coverage=_coverage(advisor))
 
-    @router.get("/artikelen/{article_id}", response_class=HTMLResponse)
-    def article(request: Request, article_id: str):
-        kb = service.advisor.kb
-        use = article_use(kb, article_id)
-        if use is None:
-            return page(request, "fout.html", 404, kb=kb, status=404,
-                        message=f"Het artikel '{article_id}' bestaat niet.")
-        return page(request, "artikel.html", kb=kb, use=use, group_titles=CITED_GROUPS)
+@router.get("/regels/dekking.svg")
+def coverage_chart(request: Request, service: ServiceDep):
+    from ..maintain.impact import coverage_svg
+    return Response(coverage_svg(_coverage(service.advisor)), media_type="image/svg+xml",
+                    headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"})
 
-    @router.get("/begrippen", response_class=HTMLResponse)
-    def glossary(request: Request):
-        kb = service.advisor.kb
-        return page(request, "begrippen.html", kb=kb, terms=sorted(kb.glossary, key=lambda t: t.term.lower()))
+@router.get("/artikelen", response_class=HTMLResponse)
+def articles(request: Request, service: ServiceDep):
+    kb = service.advisor.kb
+    return page(request, "artikelen.html", kb=kb, uses=article_uses(kb))
 
-    @router.get("/toegankelijkheid", response_class=HTMLResponse)
-    def accessibility(request: Request):
-        mail = contact if "@" in contact and not contact.startswith(("http://", "https://")) else ""
-        link = contact if contact.startswith(("http://", "https://")) else ""
-        return page(request, "toegankelijkheid.html", contact_mail=mail, contact_link=link)
+@router.get("/artikelen/{article_id}", response_class=HTMLResponse)
+def article(request: Request, article_id: str, service: ServiceDep):
+    kb = service.advisor.kb
+    use = article_use(kb, article_id)
+    if use is None:
+        return page(request, "fout.html", 404, kb=kb, status=404,
+                    message=f"Het artikel '{article_id}' bestaat niet.")
+    return page(request, "artikel.html", kb=kb, use=use, group_titles=CITED_GROUPS)
 
-    @router.get("/begrippen.json")
-    def glossary_json():
-        kb = service.advisor.kb
-        return JSONResponse({"kb_version": kb.version, "terms": [t.model_dump(mode="json") for t in kb.glossary]})
+@router.get("/begrippen", response_class=HTMLResponse)
+def glossary(request: Request, service: ServiceDep):
+    kb = service.advisor.kb
+    return page(request, "begrippen.html", kb=kb, terms=sorted(kb.glossary, key=lambda t: t.term.lower()))
 
-    return router
+@router.get("/toegankelijkheid", response_class=HTMLResponse)
+def accessibility(request: Request, settings: SettingsDep):
+    contact = settings.contact
+    mail = contact if "@" in contact and not contact.startswith(("http://", "https://")) else ""
+    link = contact if contact.startswith(("http://", "https://")) else ""
+    return page(request, "toegankelijkheid.html", contact_mail=mail, contact_link=link)
+
+@router.get("/begrippen.json")
+def glossary_json(service: ServiceDep):
+    kb = service.advisor.kb
+    return JSONResponse({"kb_version": kb.version, "terms": [t.model_dump(mode="json") for t in kb.glossary]})
 
 
 def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
@@ -286,7 +290,7 @@ def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
     message = "Deze pagina bestaat niet." if status == 404 else detail
     body = _environments()[0].get_template("fout.html").render(
         kb=kb, labels=Labels(kb) if kb else None, path=request.url.path,
-        base=getattr(request.app.state, "base_url", ""),
+        base=_base(request) if hasattr(request.app.state, "settings") else "",
         kind_titles=KIND_TITLES, kb_errors=[], status=status, message=message)
     return HTMLResponse(body, status_code=status, headers=HEADERS)
 
