@@ -60,7 +60,7 @@ def rule_name(message: str) -> str:
     raise ValueError(f"unexpected action message from durable_rules: {message[:80]!r}")
 
 
-def _noop(c) -> None:  # pragma: no cover - actions are drained by Advisor._drain
+def _noop(c: object) -> None:  # pragma: no cover - actions are drained by Advisor._drain
     pass
 
 
@@ -246,7 +246,7 @@ class Advisor:
                 finally:
                     try:
                         _native.delete_state(handle, sid)
-                    except Exception:  # noqa: BLE001 - no state exists when nothing matched
+                    except Exception:   # no state exists when nothing matched
                         pass
         return fired
 

@@ -19,11 +19,15 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional
 from collections.abc import Iterator
 
 from ..kb.errors import SituationError
 from ..kb.situations import LIST_FIELDS, from_pairs, load_json, parse_situation
+
+if TYPE_CHECKING:
+    from .advice import Advice
+    from .advising import Advisor
 
 CHUNK = 200          # lines per work unit sent to a worker
 SUMMARY = ["line", "status", "top1", "score1", "top2", "score2", "top3", "score3", "main_caveat", "problems"]
@@ -84,7 +88,7 @@ def read_lines(path: Path, kind: str) -> Iterator[Line]:
         yield Line(number, {key: _shallow(value) for key, value in data.items()}, known=tuple(twice))
 
 
-def _shallow(value):
+def _shallow(value: Any) -> Any:
     """A situation's values are texts, numbers, yes/no or lists of texts: anything nested deeper is wrong
     whatever it holds, so it is replaced by an empty one of its kind (the same problem is reported, and
     a line nested 990 deep can still be pickled for a worker process)."""
@@ -159,7 +163,7 @@ def count_lines(path: Path, kind: str) -> int:
     return max(lines - (1 if kind == "csv" else 0), 0)
 
 
-_WORKER: dict = {}
+_WORKER: dict[str, Advisor] = {}
 
 
 def _init(root: Optional[str]) -> None:
@@ -167,20 +171,20 @@ def _init(root: Optional[str]) -> None:
     _WORKER["advisor"] = Advisor.from_root(Path(root) if root else None)
 
 
-def work(lines: list[Line], view: str, out: str, advisor=None) -> list[tuple[int, bool, str]]:
+def work(lines: list[Line], view: str, out: str, advisor: Optional[Advisor] = None) -> list[tuple[int, bool, str]]:
     """(line number, ok, output text) per line, in order."""
     advisor = advisor or _WORKER["advisor"]
     results = []
     for line in lines:
         try:
             ok, text = _one(line, view, out, advisor)
-        except Exception as err:   # noqa: BLE001 - one line never ends the run: it is reported, with its number
+        except Exception as err:   # one line never ends the run: it is reported, with its number
             ok, text = False, _failed(line.number, [f"kon niet verwerkt worden ({type(err).__name__})"], out)
         results.append((line.number, ok, text))
     return results
 
 
-def _one(line: Line, view: str, out: str, advisor) -> tuple[bool, str]:
+def _one(line: Line, view: str, out: str, advisor: Advisor) -> tuple[bool, str]:
     if line.problem:
         return False, _failed(line.number, [line.problem], out)
     try:
@@ -204,8 +208,8 @@ def _failed(number: int, problems: list[str], out: str) -> str:
     return json.dumps({"line": number, "ok": False, "problems": problems}, ensure_ascii=False)
 
 
-def _summary(number: int, advice) -> str:
-    row = {"line": number, "status": "ok"}
+def _summary(number: int, advice: Advice) -> str:
+    row: dict[str, object] = {"line": number, "status": "ok"}
     for n, rec in enumerate(advice.recommendations[:3], start=1):
         row[f"top{n}"], row[f"score{n}"] = rec.instrument, rec.score
     first = advice.recommendations[0].caveats[:1] if advice.recommendations else ()
@@ -214,12 +218,12 @@ def _summary(number: int, advice) -> str:
     return _csv_row(row)
 
 
-def neutral(value):
+def neutral(value: object) -> object:
     """A value safe in a spreadsheet cell: text that would start a formula gets a leading quote (OWASP)."""
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA) else value
 
 
-def _csv_row(row: dict) -> str:
+def _csv_row(row: dict[str, object]) -> str:
     buffer = io.StringIO()
     csv.DictWriter(buffer, SUMMARY, lineterminator="\n").writerow({k: neutral(v) for k, v in row.items()})
     return buffer.getvalue().rstrip("\n")

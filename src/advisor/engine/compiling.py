@@ -19,8 +19,9 @@ from ..kb.checking import matching_instruments
 from ..kb.fields import FREE_TEXT_FIELDS, MONEY_FIELDS, SITUATION_FIELDS
 from ..kb.formatting import money
 from ..kb.kbtypes import KB
+from ..kb.loading import Problem
 from ..kb.models import Instrument
-from ..kb.rule_models import DeriveRule, Rule
+from ..kb.rule_models import DeriveRule, Rule, Undecided
 from ..kb.operators import FALSE, OPERATORS, both, either
 
 SITUATION = "s"   # value of the `t` attribute of the situation fact
@@ -38,7 +39,7 @@ class Effect:
     derived_fact: Optional[str] = None   # the fact asserted, when not the rule's own `derive.fact`
     # the condition the network rule stands for, instrument references bound (None: always): a plain
     # Python evaluation of it (reference.py) is the yardstick the durable_rules network is tested against
-    condition: Any = None
+    condition: Optional[cnd.Cond] = None
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ class _Builder:
             self.derived[fact] = {"alias": f"d{len(self.derived)}", "conds": []}
         return self.derived[fact]["alias"]
 
-    def expr(self, cond) -> Any:
+    def expr(self, cond: cnd.Cond) -> Any:
         if isinstance(cond, cnd.All):
             return both([self.expr(item) for item in cond.items])
         if isinstance(cond, cnd.Any_):
@@ -92,17 +93,18 @@ class _Builder:
 
     def leaf(self, field: str, leaf: cnd.Leaf) -> Any:
         value = leaf.value
+        operand: Any   # a literal, a tuple of them, or where the network finds a derived fact's value
         if isinstance(value, cnd.Ref):
-            value = {self.alias(value.name): "value"}
+            operand = {self.alias(value.name): "value"}
         elif isinstance(value, tuple):
-            value = tuple(_literal(leaf.field, v) for v in value)
+            operand = tuple(_literal(leaf.field, v) for v in value)
         else:
-            value = _literal(leaf.field, value)
+            operand = _literal(leaf.field, value)
         spec = SITUATION_FIELDS.get(leaf.field)
         vocabulary = frozenset(spec.allowed) if spec and spec.allowed else None
-        return OPERATORS[leaf.op].durable(field, value, vocabulary)
+        return OPERATORS[leaf.op].durable(field, operand, vocabulary)
 
-    def patterns(self, when) -> Any:
+    def patterns(self, when: Optional[cnd.Cond]) -> Any:
         body = self.expr(when) if when is not None else True
         if body is FALSE:
             return FALSE
@@ -128,7 +130,8 @@ def _known(field: str, value: Optional[str]) -> cnd.Leaf:
     return cnd.Leaf(field, "equals", value, ())
 
 
-def _threshold_rows(kb: KB, rule: DeriveRule, when) -> list[tuple[Any, list, Any, str, str]]:
+def _threshold_rows(kb: KB, rule: DeriveRule, when: Optional[cnd.Cond]
+                    ) -> list[tuple[cnd.Cond, Any, Any, str, str]]:
     """Network rules for a threshold table: (condition, patterns, value, label, fact) each.
 
     Per validity period, every combination of contract type and kind of authority, each
@@ -182,7 +185,8 @@ def _threshold_rows(kb: KB, rule: DeriveRule, when) -> list[tuple[Any, list, Any
     return [(whole, _Builder().patterns(whole), value, label, fact) for whole, value, label, fact in rows]
 
 
-def _outside_rows(outside, periods: list[tuple[dt.date, dt.date]], when) -> list[tuple[cnd.Cond, Any, str, str]]:
+def _outside_rows(outside: Undecided, periods: list[tuple[dt.date, dt.date]], when: Optional[cnd.Cond]
+                  ) -> list[tuple[cnd.Cond, Any, str, str]]:
     """Rows for a reference date that lies in no period of the table (before, between or after them),
     while a value is given: the table then says nothing, and the advice must say so."""
     periods = sorted(periods)
@@ -209,7 +213,7 @@ def compile_rules(kb: KB) -> CompiledRuleset:
     definitions: dict[str, dict] = {}
     effects: dict[str, Effect] = {}
 
-    def add(name: str, patterns, effect: Effect) -> None:
+    def add(name: str, patterns: Any, effect: Effect) -> None:
         definitions[name] = {"all": patterns}
         effects[name] = effect
 
@@ -227,7 +231,7 @@ def compile_rules(kb: KB) -> CompiledRuleset:
                 add(rule.id, patterns, Effect(rule.id, rule, (), derive.value if derive else None,
                                               derive.label if derive else None, condition=when))
             continue
-        groups: dict[str, tuple[Any, list[str], Any]] = {}
+        groups: dict[str, tuple[Any, list[str], Optional[cnd.Cond]]] = {}
         for instrument in matching_instruments(kb, selector):
             bound = cnd.bind(when, _resolver(instrument)) if when is not None else None
             patterns = _Builder().patterns(bound)
@@ -265,7 +269,7 @@ def situation_fact(values: dict[str, Any]) -> dict[str, Any]:
     return fact
 
 
-def unfireable(kb: KB, compiled: CompiledRuleset) -> list:
+def unfireable(kb: KB, compiled: CompiledRuleset) -> list[Problem]:
     """Rules that left nothing in the network: their conditions contradict for every instrument."""
     present = {effect.rule.id for effect in compiled.effects.values()}
     problems = []

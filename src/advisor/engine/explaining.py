@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from ..kb import conditions as cnd
 from .compiling import CompiledRuleset, Effect
@@ -15,6 +15,12 @@ from ..kb.models import Situation
 from ..kb.rule_models import CaveatRule, DeriveRule, FitRule, InstrumentRule, ScoreRule
 from .steps import StepMaker
 from .wishes import AnswerWords, shortfall_caveats
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Sequence
+
+    from ..kb.kbtypes import KB
+    from ..kb.vocab import Goal
 
 TIE_BREAK = ("Volgorde: eerst per opgegeven doel het best passende instrument, dan de andere naar score; wat "
              "de opdrachtgever geld kost terwijl u geen budget heeft, komt na wat gratis is. Gelijke scores: "
@@ -47,10 +53,11 @@ class Explainer:
     the why-not, fit and caveats of the others and the next steps of the first three.
     """
 
-    def __init__(self, kb, compiled: CompiledRuleset):
+    def __init__(self, kb: KB, compiled: CompiledRuleset):
         self.kb = kb
         self.order = {i.id: n for n, i in enumerate(kb.instruments)}
         self.names = {i.id: i.name for i in kb.instruments}
+        self.instruments = {i.id: i for i in kb.instruments}
         self.words = AnswerWords(kb)
         self.table = ExplanationTable(kb, compiled, self.words)
         self.reviews = self.table.reviews
@@ -174,7 +181,7 @@ class Explainer:
             reasons = explained(scored[i], i)
             fit = fit_of(i, reasons)
             on = tuple(explained(cautioned[i], i)) + tuple(shortfall_caveats(fit, self.reviews))
-            steps = self.steps.steps(kb.instrument(i), situation, derived_values, on) if rank <= TOP and full else ()
+            steps = self.steps.steps(self.instruments[i], situation, derived_values, on) if rank <= TOP and full else ()
             ranked.append(Recommendation(
                 instrument=i, name=self.names[i], rank=rank, score=scores[i], serves=serves[i], fit=fit,
                 caveats=on, next_steps=steps, reasons=tuple(sorted(reasons, key=lambda r: -r.points))))
@@ -216,7 +223,8 @@ class Explainer:
         return self._kept(("goal-fit", goal, instrument_id, serving[:1]), lambda: self.words.goal_fit(
             goal, instrument_id, self.names[instrument_id], list(serving)))
 
-    def _why_not(self, reasons: list[Reason], score: int, goals, serves, off_topic: bool) -> list[WhyNot]:
+    def _why_not(self, reasons: list[Reason], score: int, goals: Sequence[Goal], serves: Collection[str],
+                 off_topic: bool) -> list[WhyNot]:
         """Why a non-excluded instrument is not recommended: its points against, then one summary
         line unless those points already say it all. `serves`: the stated goals it would serve
         (an off-topic instrument serves one, but its points against say why it does not count)."""
@@ -241,7 +249,8 @@ class Explainer:
         label = self.words.answer("goals", goal)
         return label[:1].lower() + label[1:]
 
-    def _unmet(self, goals, recommendations, not_recommended) -> tuple[UnmetGoal, ...]:
+    def _unmet(self, goals: Sequence[Goal], recommendations: Sequence[Recommendation],
+               not_recommended: Sequence[NotRecommended]) -> tuple[UnmetGoal, ...]:
         """Stated goals no recommendation serves, each with the nearest alternatives: the instruments
         that serve that goal but fell short, never one the situation excludes or that is beside the
         user's theme (`not_recommended` comes without those; none: none named)."""

@@ -16,7 +16,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from .advice import Caveat, Fit, Reason, WhyNot
 from ..kb.checking import PLACEHOLDER
@@ -28,6 +28,9 @@ from ..kb.models import Instrument, Situation, Source
 from ..kb.reviews import state as review_state
 from ..kb.rule_models import CaveatRule, DeriveRule, FitRule, InstrumentRule, Rule, ScoreRule
 from .wishes import AnswerWords
+
+if TYPE_CHECKING:
+    from ..kb.kbtypes import KB
 
 Explanation = Union[Reason, WhyNot, Fit, Caveat]
 Formatter = Callable[[Situation, dict[str, Any]], str]
@@ -142,7 +145,7 @@ PREFILL = 50_000     # explanations made with the KB at most; a larger KB makes 
 class ExplanationTable:
     """Every explanation a KB can give, compiled with it (see the module docstring)."""
 
-    def __init__(self, kb, compiled: CompiledRuleset, words: AnswerWords):
+    def __init__(self, kb: KB, compiled: CompiledRuleset, words: AnswerWords):
         self.kb = kb
         self.words = words
         self.reviews = {r.id: review_state(r) for r in kb.rules}

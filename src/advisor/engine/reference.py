@@ -10,7 +10,7 @@ tests/test_engine_differential.py and benchmarks/engine_fuzz.py; never by an adv
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Optional
 
 from ..kb import conditions as cnd
 from .compiling import CompiledRuleset, Effect
@@ -22,7 +22,7 @@ __all__ = ["reference_firings"]
 _MISSING = object()
 
 
-def _facts_bound(cond: Any, derived: dict[str, Any]) -> Any:
+def _facts_bound(cond: Optional[cnd.Cond], derived: dict[str, Any]) -> Any:
     """`$fact.x` replaced by the derived value; a reference to a fact not derived can never match
     (in the network it is a join on a fact that is not there), so it yields _MISSING."""
     if cond is None:
@@ -45,12 +45,12 @@ def _facts_bound(cond: Any, derived: dict[str, Any]) -> Any:
     return cnd.All(kept) if isinstance(cond, cnd.All) else cnd.Any_(kept)
 
 
-def _caseless(cond: Any) -> Any:
+def _caseless(cond: cnd.Cond) -> cnd.Cond:
     """Free text compares without regard to case, as the network does (compiling.CASELESS)."""
     if isinstance(cond, cnd.Leaf):
         if cond.field in FREE_TEXT_FIELDS:
             value = cond.value
-            value = tuple(v.casefold() for v in value) if isinstance(value, tuple) else \
+            value = tuple(v.casefold() if isinstance(v, str) else v for v in value) if isinstance(value, tuple) else \
                 value.casefold() if isinstance(value, str) else value
             return cnd.Leaf(cond.field, cond.op, value, cond.path)
         return cond

@@ -8,12 +8,15 @@ to some procedures, the instrument's `tender_uses_allowed_when` decides for this
 
 from __future__ import annotations
 
-from typing import Any, Optional, get_args
+from typing import TYPE_CHECKING, Any, Optional, get_args
 
 from ..kb import conditions as cnd
 from .advice import Caveat, NextStep
 from ..kb.models import Instrument, Practice, PracticeRow, Row, Situation, Source, StepSpec
 from ..kb.vocab import Goal
+
+if TYPE_CHECKING:
+    from ..kb.kbtypes import KB
 
 GOALS = set(get_args(Goal))
 
@@ -26,7 +29,7 @@ def _practice_row(practice: Practice, row: Row) -> PracticeRow:
 
 
 class StepMaker:
-    def __init__(self, kb):
+    def __init__(self, kb: KB) -> None:
         self.kb = kb
         self.specs: tuple[StepSpec, ...] = kb.next_steps
         self.words = kb.questionnaire.labels.values
@@ -46,7 +49,8 @@ class StepMaker:
                                  caveats=beside))
         return tuple(made)
 
-    def _text(self, spec: StepSpec, instrument: Instrument, situation: Situation, derived: dict[str, Any]):
+    def _text(self, spec: StepSpec, instrument: Instrument, situation: Situation, derived: dict[str, Any]
+              ) -> tuple[str, int]:
         if spec.tender_uses:
             return self._tender_uses(instrument, situation, derived), instrument.page_of("tender_uses")
         if spec.row is None:   # checking: a step has either 'row' or 'tender_uses: true'

@@ -7,13 +7,17 @@ The verdicts come from data: the `fit` rules (rules/wishes.yaml) for answers, an
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .advice import Caveat, Fit, Reason
 from ..kb.fields import FREE_TEXT_FIELDS, MONEY_FIELDS
 from ..kb.formatting import humanize, money
 from ..kb.models import Source
 from ..kb.rule_models import FitRule
+
+if TYPE_CHECKING:
+    from ..kb.goal_matrix import GoalEntry
+    from ..kb.kbtypes import KB
 
 SHORTFALL = {"deels": "deels vervuld", "voldoet_niet": "niet vervuld"}
 
@@ -22,14 +26,14 @@ class AnswerWords:
     """How the questionnaire names each field and option ('fase: uitvoeringsfase'), and what the
     goal matrix says of each goal."""
 
-    def __init__(self, kb):
+    def __init__(self, kb: KB) -> None:
         questions = kb.questionnaire.questions
         self.order = {q.field: n for n, q in enumerate(questions)}
         self.questions = {q.field: (q.short or q.label) for q in questions}
         # the option label up to its explanation ("Outcome: effect voor mensen ..." -> "Outcome")
         self.options = {q.field: {o.value: o.label.split(": ")[0] for o in q.options} for q in questions}
         self.pages = {q.field: q.source.page for q in questions if q.source}
-        self.matrix = {e.goal: e for e in kb.goal_matrix}
+        self.matrix: dict[str, GoalEntry] = {e.goal: e for e in kb.goal_matrix}
 
     def question(self, field: str) -> str:
         return self.questions.get(field, humanize(field))

@@ -8,12 +8,15 @@ The one place behind the legal view: the web pages `/artikelen[/{id}]` and the A
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from .checking import matching_instruments
 from .models import Article, Instrument, Threshold
 from .kinds import CITED_GROUPS
 from .rule_models import Rule
+
+if TYPE_CHECKING:
+    from .kbtypes import KB
 
 # The order in which a legal advisor reads the rules citing an article (kinds.CITED_GROUPS): how facts are
 # derived, then what scores, what excludes, the caveats per instrument and those on the advice as a whole.
@@ -47,7 +50,7 @@ class ArticleUse:
         return [(g, items) for g, items in found if items]
 
 
-def rule_instruments(kb, rule: Rule) -> tuple[Instrument, ...]:
+def rule_instruments(kb: KB, rule: Rule) -> tuple[Instrument, ...]:
     """The instruments a rule's effect can land on, as compiling resolves its `instruments` selector."""
     if not rule.about_instruments:
         return ()
@@ -55,15 +58,15 @@ def rule_instruments(kb, rule: Rule) -> tuple[Instrument, ...]:
     return tuple(matching_instruments(kb, selector))
 
 
-def citing_rules(kb, article_id: str) -> tuple[Rule, ...]:
+def citing_rules(kb: KB, article_id: str) -> tuple[Rule, ...]:
     return tuple(r for r in kb.rules if article_id in r.source.articles)
 
 
-def citing_thresholds(kb, article_id: str) -> tuple[Threshold, ...]:
+def citing_thresholds(kb: KB, article_id: str) -> tuple[Threshold, ...]:
     return tuple(t for t in kb.legal.thresholds if article_id in t.source.articles)
 
 
-def article_use(kb, article_id: str) -> Optional[ArticleUse]:
+def article_use(kb: KB, article_id: str) -> Optional[ArticleUse]:
     """Everything in the KB that cites one article, or None when the KB has no such article."""
     article = kb.article(article_id)
     if article is None:
@@ -72,6 +75,6 @@ def article_use(kb, article_id: str) -> Optional[ArticleUse]:
     return ArticleUse(article, citations, citing_thresholds(kb, article.id))
 
 
-def article_uses(kb) -> list[ArticleUse]:
+def article_uses(kb: KB) -> list[ArticleUse]:
     """The use of every article, in the order of knowledge/legal.yaml."""
     return [use for use in (article_use(kb, a.id) for a in kb.legal.articles) if use is not None]

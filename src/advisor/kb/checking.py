@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import partial
+from typing import Any, Optional
+from collections.abc import Sequence
 
 from . import conditions as cnd
 from .fields import SITUATION_FIELDS, FieldSpec, model_fields
@@ -47,7 +49,7 @@ def instrument_scope(kb: KB) -> dict[str, FieldSpec]:
     return scope
 
 
-def check(kb: KB, rules_in_files) -> list[Problem]:
+def check(kb: KB, rules_in_files: Sequence[tuple[Document, int, str]]) -> list[Problem]:
     problems: list[Problem] = []
     problems += _instrument_conditions(kb)
     problems += _steps(kb)
@@ -61,7 +63,7 @@ def check(kb: KB, rules_in_files) -> list[Problem]:
     return sorted(problems)
 
 
-def _duplicates(kb, rules_in_files) -> list[Problem]:
+def _duplicates(kb: KB, rules_in_files: Sequence[tuple[Document, int, str]]) -> list[Problem]:
     problems = []
     for file in ("instruments.yaml", "glossary.yaml"):
         doc = kb.docs[file]
@@ -81,7 +83,7 @@ def _duplicates(kb, rules_in_files) -> list[Problem]:
     return problems
 
 
-def _instrument_conditions(kb) -> list[Problem]:
+def _instrument_conditions(kb: KB) -> list[Problem]:
     """`tender_uses_allowed_when` is a condition on the situation, in the rules' own language."""
     doc = kb.docs["instruments.yaml"]
     problems = []
@@ -101,7 +103,7 @@ def _instrument_conditions(kb) -> list[Problem]:
     return problems
 
 
-def _scenarios(kb) -> list[Problem]:
+def _scenarios(kb: KB) -> list[Problem]:
     """Scenario cross references: instruments, rules and derived facts exist, the situation validates."""
     from .errors import SituationError
     from .situations import parse_situation
@@ -127,16 +129,18 @@ def _scenarios(kb) -> list[Problem]:
         try:
             parse_situation(scenario.situation)
         except SituationError as err:
-            for path, message in err.errors:
-                where = (index, "situation") + tuple(int(p) if p.isdigit() else p for p in str(path).split(".")
+            for field_path, message in err.errors:
+                where = (index, "situation") + tuple(int(p) if p.isdigit() else p for p in field_path.split(".")
                                                      if p and p != "body")
-                problems.append(doc.problem(where, label + f"situation: {path}: {message}"))
+                problems.append(doc.problem(where, label + f"situation: {field_path}: {message}"))
     return problems
 
 
-def _steps(kb) -> list[Problem]:
+def _steps(kb: KB) -> list[Problem]:
     """The caveats a step shows beside it must be caveats (or wishes) that rules produce."""
     doc = kb.docs.get("next_steps.yaml")
+    if doc is None:   # no steps file, so no steps to check
+        return []
     problems = []
     ids = [r.id for r in kb.rules]
     for index, spec in enumerate(kb.next_steps):
@@ -153,7 +157,7 @@ def _steps(kb) -> list[Problem]:
     return problems
 
 
-def _glossary(kb) -> list[Problem]:
+def _glossary(kb: KB) -> list[Problem]:
     doc = kb.docs["glossary.yaml"]
     ids = {t.id for t in kb.glossary}
     problems = []
@@ -165,7 +169,7 @@ def _glossary(kb) -> list[Problem]:
     return problems
 
 
-def _articles(kb) -> list[Problem]:
+def _articles(kb: KB) -> list[Problem]:
     doc = kb.docs["legal.yaml"]
     ids = {a.id for a in kb.legal.articles}
     problems = []
@@ -177,7 +181,7 @@ def _articles(kb) -> list[Problem]:
     return problems
 
 
-def _leaf_problems(leaf: cnd.Leaf, scope: dict[str, FieldSpec], kb, allow_refs: bool) -> list[tuple[tuple, str]]:
+def _leaf_problems(leaf: cnd.Leaf, scope: dict[str, FieldSpec], kb: KB, allow_refs: bool) -> list[tuple[tuple, str]]:
     spec = scope.get(leaf.field)
     if spec is None:
         return [(leaf.path[:-1] if leaf.path[-1] in cnd.OPS else leaf.path,
@@ -210,7 +214,7 @@ def _leaf_problems(leaf: cnd.Leaf, scope: dict[str, FieldSpec], kb, allow_refs: 
     return problems
 
 
-def _derived_placement(cond, path_ok: bool = True) -> list[tuple[tuple, str]]:
+def _derived_placement(cond: cnd.Cond, path_ok: bool = True) -> list[tuple[tuple, str]]:
     """Derived facts are separate facts in the network: only a plain conjunction can join them."""
     if isinstance(cond, cnd.Leaf):
         if cond.field.startswith("derived.") and not path_ok:
@@ -223,7 +227,7 @@ def _derived_placement(cond, path_ok: bool = True) -> list[tuple[tuple, str]]:
     return [p for item in items for p in _derived_placement(item, False)]
 
 
-def parse_rule(rule: Rule):
+def parse_rule(rule: Rule) -> tuple[Optional[cnd.Cond], Optional[cnd.Cond]]:
     """The rule's `when` and its `instruments` selector as condition trees (None where absent)."""
     when = cnd.parse(rule.when, ("when",)) if rule.when is not None else None
     raw = rule.instruments if isinstance(rule, InstrumentRule) else None
@@ -282,7 +286,7 @@ def check_rule(kb: KB, rule: Rule) -> list[Problem]:
     return [doc.problem(base + path, label + message) for path, message in found]
 
 
-def _text_problems(kb: KB, rule: InstrumentRule, selector) -> list[tuple[tuple, str]]:
+def _text_problems(kb: KB, rule: InstrumentRule, selector: Optional[cnd.Cond]) -> list[tuple[tuple, str]]:
     """Every placeholder of the text names something the advice can fill in, for every instrument."""
     found: list[tuple[tuple, str]] = []
     for name in PLACEHOLDER.findall(rule.text):
@@ -315,7 +319,7 @@ def _supersedes_problems(kb: KB, rule: InstrumentRule) -> list[tuple[tuple, str]
     return found
 
 
-def _fit_problems(rule: FitRule, when) -> list[tuple[tuple, str]]:
+def _fit_problems(rule: FitRule, when: Optional[cnd.Cond]) -> list[tuple[tuple, str]]:
     """A fit rule judges one answer: a known field, a value of it, and only once it is answered."""
     spec = SITUATION_FIELDS.get(rule.answer)
     if spec is None:
@@ -332,7 +336,7 @@ def _fit_problems(rule: FitRule, when) -> list[tuple[tuple, str]]:
     return problems
 
 
-def _goals_required(when) -> set[str]:
+def _goals_required(when: cnd.Cond) -> set[cnd.Operand]:
     """The goals a rule's `when` requires the user to state (at its top level or in an `all`)."""
     if isinstance(when, cnd.All):
         return {g for item in when.items for g in _goals_required(item)}
@@ -342,17 +346,17 @@ def _goals_required(when) -> set[str]:
     return set()
 
 
-def matching_instruments(kb, selector) -> list[Instrument]:
+def matching_instruments(kb: KB, selector: Optional[cnd.Cond]) -> list[Instrument]:
     if selector is None:
         return list(kb.instruments)
     return [i for i in kb.instruments if cnd.evaluate(selector, partial(_attr, i)) is True]
 
 
-def _attr(instrument: Instrument, field: str):
+def _attr(instrument: Instrument, field: str) -> Any:
     return instrument.attribute(field)
 
 
-def _questions(kb) -> list[Problem]:
+def _questions(kb: KB) -> list[Problem]:
     doc: Document = kb.docs["questions.yaml"]
     problems = []
     steps = {s.id for s in kb.questionnaire.steps}

@@ -9,9 +9,10 @@ A mapping with several FIELD keys means all of them. A missing situation field i
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Optional, Union
-from collections.abc import Callable
+from typing import Any, Optional, Union, cast
+from collections.abc import Callable, Iterator
 
 from .operators import KNOWN, NAMES, OPERATORS, holds
 
@@ -27,27 +28,34 @@ class Ref:
     name: str
 
 
+# A condition's operand as YAML gives it: a plain value or a reference (resolved later, by `bind` or the
+# network), or a tuple of them for an operator that takes `many`.
+Scalar = Union[str, int, float, bool, dt.date, None]
+Operand = Union[Scalar, Ref]
+Value = Union[Operand, tuple[Operand, ...]]
+
+
 @dataclass(frozen=True)
 class Leaf:
     field: str
     op: str
-    value: Any
+    value: Value
     path: tuple
 
 
 @dataclass(frozen=True)
 class All:
-    items: tuple
+    items: tuple[Cond, ...]
 
 
 @dataclass(frozen=True)
 class Any_:
-    items: tuple
+    items: tuple[Cond, ...]
 
 
 @dataclass(frozen=True)
 class Not:
-    item: Any
+    item: Cond
 
 
 Cond = Union[Leaf, All, Any_, Not]
@@ -88,7 +96,7 @@ def parse(raw: Any, path: tuple = ()) -> Cond:
     return parts[0] if len(parts) == 1 else All(tuple(parts))
 
 
-def _operand(op: str, value: Any, path: tuple) -> Any:
+def _operand(op: str, value: Any, path: tuple) -> Value:
     if isinstance(value, str) and value.startswith(INSTRUMENT_REF):
         return Ref("instrument", value[len(INSTRUMENT_REF):])
     if isinstance(value, str) and value.startswith(FACT_REF):
@@ -105,7 +113,7 @@ def _operand(op: str, value: Any, path: tuple) -> Any:
     return value
 
 
-def walk(cond: Cond):
+def walk(cond: Cond) -> Iterator[Leaf]:
     """Every leaf of a condition, in order."""
     if isinstance(cond, Leaf):
         yield cond
@@ -132,7 +140,8 @@ def negate(cond: Cond) -> Cond:
         return Any_(tuple(Leaf(cond.field, op.complement, (v,), cond.path) for v in values))
     value = cond.value
     if op.operand == "one" and OPERATORS[op.complement].operand == "many":
-        value = (value,)
+        # cast: an operand `bind` took from a list attribute of the instrument is itself a tuple
+        value = cast(Value, (value,))
     return Leaf(cond.field, op.complement, value, cond.path)
 
 

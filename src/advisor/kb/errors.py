@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from .loading import Problem
+
 
 class AdvisorError(Exception):
     """Base of all errors advisor reports to a user."""
@@ -16,7 +23,7 @@ class KnowledgeBaseError(AdvisorError):
     `str(err)` reads on its own (a library user logs it): the count, then one `file:line: message`
     per problem. `headline` is the count alone, `lines()` every problem (what the CLI prints)."""
 
-    def __init__(self, problems):
+    def __init__(self, problems: Iterable[Problem]):
         self.problems = sorted(set(problems))
         files = {p.file for p in self.problems}
         self.headline = self.summary(len(files))

@@ -7,7 +7,10 @@ import re
 from typing import TYPE_CHECKING, Any, Optional
 
 if TYPE_CHECKING:
-    from .models import Source
+    from collections.abc import Iterable
+
+    from .kbtypes import KB
+    from .models import Article, Source
 
 # How an instrument meets a wish (advice.Fit.verdict): a mark, and the words beside it.
 FIT_MARKS = {"voldoet": ("✔", "voldoet"), "deels": ("◐", "voldoet deels"), "voldoet_niet": ("✘", "voldoet niet"),
@@ -26,14 +29,14 @@ def humanize(value: str) -> str:
     return value.replace("_", " ")
 
 
-def article_name(article) -> str:
+def article_name(article: Article) -> str:
     """'art. 2.82 Aanbestedingswet 2012'; a regulation cited as a whole (its 'article' is its name) once."""
     if article.article == article.law or article.law in article.article:
         return article.article
     return f"{article.article} {article.law}"
 
 
-def legal_reference(kb, source: "Source") -> tuple[str, ...]:
+def legal_reference(kb: KB, source: "Source") -> tuple[str, ...]:
     """The articles a source cites, as the law names them ('art. 2.82 Aanbestedingswet 2012')."""
     refs = []
     for article_id in source.articles:
@@ -42,7 +45,7 @@ def legal_reference(kb, source: "Source") -> tuple[str, ...]:
     return tuple(refs)
 
 
-def article_groups(kb, article_ids) -> list[tuple[str, list[tuple[str, str]]]]:
+def article_groups(kb: KB, article_ids: Iterable[str]) -> list[tuple[str, list[tuple[str, str]]]]:
     """The cited articles grouped by law, so a law is named once: [(law, [(id, number)])] renders as
     'art. 1.7, 1.10 en 2.80 Aanbestedingswet 2012'; an article cited by its own name has law '' and
     its full name as the number."""
@@ -61,7 +64,7 @@ def article_groups(kb, article_ids) -> list[tuple[str, list[tuple[str, str]]]]:
     return groups
 
 
-def grouped_reference(kb, article_ids) -> list[str]:
+def grouped_reference(kb: KB, article_ids: Iterable[str]) -> list[str]:
     """'art. 1.7, 1.10 en 2.80 Aanbestedingswet 2012', one string per law (article_groups)."""
     said = []
     for law, items in article_groups(kb, article_ids):
@@ -81,7 +84,7 @@ def unsaid(source: Optional["Source"], text: str = "") -> Optional["Source"]:
     return type(source).model_construct(page=None, articles=source.articles, instrument_field=None)
 
 
-def source_text(kb, source: Optional["Source"], text: str = "") -> str:
+def source_text(kb: KB, source: Optional["Source"], text: str = "") -> str:
     """' (p. 16 · art. 2.82 Aanbestedingswet 2012)' for plain text, Markdown and documents; with `text`, only
     what that text does not already cite."""
     source = unsaid(source, text)
@@ -91,7 +94,7 @@ def source_text(kb, source: Optional["Source"], text: str = "") -> str:
     return f" ({' · '.join(parts)})" if parts else ""
 
 
-def cited(kb, text: str, source: Optional["Source"]) -> str:
+def cited(kb: KB, text: str, source: Optional["Source"]) -> str:
     """A text with its source, the page not repeated when the text names it."""
     return text + source_text(kb, source, text)
 

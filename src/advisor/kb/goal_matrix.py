@@ -7,11 +7,12 @@ It is the yardstick the rules are tested against (tests/test_goal_matrix.py), ke
 from __future__ import annotations
 
 from typing import Optional
+from collections.abc import Iterable
 
 from pydantic import Field, model_validator
 
 from .loading import Document, Problem, did_you_mean
-from .models import Strict
+from .models import Instrument, Strict
 from .vocab import Goal, Phase, values
 
 
@@ -48,7 +49,7 @@ class GoalEntry(Strict):
         return {n.instrument for n in self.named if phase is None or phase in n.phases}
 
 
-def check_matrix(entries: tuple[GoalEntry, ...], instruments, doc: Document) -> list[Problem]:
+def check_matrix(entries: tuple[GoalEntry, ...], instruments: Iterable[Instrument], doc: Document) -> list[Problem]:
     """Every goal once, known instrument ids, and phases the instrument itself has."""
     problems = []
     by_id = {i.id: i for i in instruments}

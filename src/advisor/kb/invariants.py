@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from .checking import matching_instruments
 from .loading import Document
+
+if TYPE_CHECKING:
+    from .kbtypes import KB
 
 __all__ = ["Note", "invariant_notes", "THRESHOLD_NOTICE_DAYS"]
 
@@ -43,7 +46,7 @@ def _at(doc: Optional[Document], path: tuple, message: str, error: bool = True) 
     return Note(doc.file, doc.line(path), message, error)
 
 
-def _goal_matrix(kb) -> list[Note]:
+def _goal_matrix(kb: KB) -> list[Note]:
     doc = kb.docs.get("goal_matrix.yaml")
     notes = []
     entries = {entry.goal: (index, entry) for index, entry in enumerate(kb.goal_matrix)}
@@ -67,8 +70,8 @@ def _goal_matrix(kb) -> list[Note]:
                 notes.append(Note(rule_doc.file, rule_doc.line(position + ("serves",)),
                                   f"rule '{rule.id}' serves goal '{goal}' with {', '.join(unnamed)}, which "
                                   f"knowledge/goal_matrix.yaml does not name for it"))
-    in_matrix = {item.instrument for entry in kb.goal_matrix
-                 for item in (*entry.named, *entry.not_followed, *entry.unsuitable)}
+    in_matrix = {item.instrument for entry in kb.goal_matrix for item in entry.named} | \
+        {item.instrument for entry in kb.goal_matrix for item in entry.not_followed + entry.unsuitable}
     instruments_doc = kb.docs.get("instruments.yaml")
     for index, instrument in enumerate(kb.instruments):
         if instrument.id not in in_matrix:
@@ -77,7 +80,7 @@ def _goal_matrix(kb) -> list[Note]:
     return notes
 
 
-def _section_pages(kb) -> list[Note]:
+def _section_pages(kb: KB) -> list[Note]:
     doc = kb.docs.get("instruments.yaml")
     first: dict[int, str] = {}
     notes = []
@@ -90,7 +93,7 @@ def _section_pages(kb) -> list[Note]:
     return notes
 
 
-def _thresholds(kb, today: dt.date) -> list[Note]:
+def _thresholds(kb: KB, today: dt.date) -> list[Note]:
     doc = kb.docs.get("legal.yaml")
     rows = list(enumerate(kb.legal.thresholds))
     if not rows:
@@ -113,6 +116,6 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def invariant_notes(kb, on: Optional[dt.date] = None) -> list[Note]:
+def invariant_notes(kb: KB, on: Optional[dt.date] = None) -> list[Note]:
     """Every broken invariant of the KB (errors) and what will soon break (warnings), sorted."""
     return sorted(_goal_matrix(kb) + _section_pages(kb) + _thresholds(kb, on or today()))

@@ -3,23 +3,27 @@ importing `knowledge` (which calls `checking` while it loads; a Protocol keeps t
 
 from __future__ import annotations
 
-from typing import Any, Optional, Protocol
+from typing import Optional, Protocol
 
 from .loading import Document
 from .conditions import Cond
-from .models import Article, Instrument, Legal, Question, Questionnaire, Term
+from .goal_matrix import GoalEntry
+from .models import Article, Instrument, Legal, Question, Questionnaire, StepSpec, Term
 from .rule_models import Rule
+from .scenarios import Scenario
 
 
 class KB(Protocol):
     """What is read of a knowledge base; knowledge.KnowledgeBase is one."""
+    version: str
     instruments: tuple[Instrument, ...]
     glossary: tuple[Term, ...]
     legal: Legal
     questionnaire: Questionnaire
     rules: tuple[Rule, ...]
-    next_steps: tuple[Any, ...]
-    scenarios: tuple[Any, ...]
+    goal_matrix: tuple[GoalEntry, ...]
+    next_steps: tuple[StepSpec, ...]
+    scenarios: tuple[Scenario, ...]
     scenario_docs: tuple[tuple[Document, int], ...]
     docs: dict[str, Document]
     rule_docs: dict[str, tuple[Document, tuple]]

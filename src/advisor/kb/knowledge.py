@@ -6,7 +6,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from .citations import fixed_appendix_pages
 from . import conditions as cnd
@@ -16,7 +16,7 @@ from .errors import KnowledgeBaseError
 from .goal_matrix import GoalEntry, check_matrix
 from .scenarios import Scenario
 from .loading import Document, Problem, YamlError, read_yaml, validate
-from .models import Instrument, Legal, Question, Questionnaire, StepSpec, Term
+from .models import Article, Instrument, Legal, Question, Questionnaire, StepSpec, Term
 from .rule_models import Rule
 
 KNOWLEDGE_FILES = ("instruments.yaml", "glossary.yaml", "legal.yaml", "questions.yaml", "goal_matrix.yaml",
@@ -45,7 +45,7 @@ class KnowledgeBase:
     def rule(self, rule_id: str) -> Optional[Rule]:
         return self._rules.get(rule_id)
 
-    def article(self, article_id: str):
+    def article(self, article_id: str) -> Optional[Article]:
         return next((a for a in self.legal.articles if a.id == article_id), None)
 
     def conditions(self, rule: Rule) -> tuple[Optional[Cond], Optional[Cond]]:
@@ -116,7 +116,7 @@ def _read(path: Path, problems: list[Problem]) -> Optional[Document]:
         return None
 
 
-def _list_of(doc: Document, model, label: str, problems: list[Problem], indexed: bool = False) -> list:
+def _list_of(doc: Document, model: Any, label: str, problems: list[Problem], indexed: bool = False) -> list:
     """The valid items of a list file (with their index in the file when `indexed`)."""
     if not isinstance(doc.data, list):
         problems.append(doc.problem((), f"expected a list of {label}s at the top of the file"))

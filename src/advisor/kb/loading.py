@@ -105,7 +105,8 @@ def _alias_line(text: str, node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
-def _build(node: yaml.Node, path: Location, doc: Document, constructor, seen: tuple[str, set[int]]) -> Any:
+def _build(node: yaml.Node, path: Location, doc: Document, constructor: yaml.constructor.SafeConstructor,
+           seen: tuple[str, set[int]]) -> Any:
     # An alias is the same node met twice. Refused: the KB never needs one, and nested aliases expand
     # exponentially (a 393-byte "billion laughs" file took 19 s and 2.4 GiB to build).
     text, nodes = seen
@@ -247,7 +248,8 @@ class TaggedUnion:
 _UNIONS: dict[int, Optional[TaggedUnion]] = {}
 
 
-def validate(model: Any, data: Any, doc: Document, path: Location, label: str = ""):
+def validate(model: Any, data: Any, doc: Document, path: Location, label: str = ""
+             ) -> tuple[Any, list[Problem]]:
     """Validate `data` (found at `path` in `doc`) as `model` (a model class, or a discriminated union of
     them); return (instance or None, problems)."""
     if id(model) not in _UNIONS:

@@ -81,7 +81,7 @@ def _known(field: str) -> dict:
     return {"$ex": {field: 1}}
 
 
-def _covers(vocabulary: Optional[frozenset], values) -> bool:
+def _covers(vocabulary: Optional[frozenset], values: tuple) -> bool:
     """The operand names every value the field can take (so a test against it is settled)."""
     return vocabulary is not None and vocabulary <= set(values)
 
@@ -117,7 +117,7 @@ def _contains_none(f: str, values: tuple, vocabulary: Optional[frozenset]) -> An
     return both([_known(f)] + [{"$iall": {f: {"$neq": {"$i": v}}}} for v in values])
 
 
-def _complement(vocabulary: Optional[frozenset], values) -> tuple:
+def _complement(vocabulary: Optional[frozenset], values: tuple) -> tuple:
     if vocabulary is None:
         raise ValueError("within/not_within compile only for a field with a closed vocabulary")
     return tuple(sorted(vocabulary - set(values)))

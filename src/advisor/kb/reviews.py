@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .rule_models import Rule
+
+if TYPE_CHECKING:
+    from .kbtypes import KB
 
 REVIEWED = "beoordeeld door {by} op {on:%d-%m-%Y}"
 CHANGED = "gewijzigd na beoordeling (beoordeeld door {by} op {on:%d-%m-%Y})"
@@ -53,7 +56,7 @@ def is_current(rule: Rule) -> bool:
     return rule.review is not None and rule.review.hash == meaning_hash(rule)
 
 
-def review_notes(kb, strict: bool) -> list[str]:
+def review_notes(kb: KB, strict: bool) -> list[str]:
     """'path:line: warning: ...' for every rule changed after its review (and, with strict, never reviewed)."""
     notes = []
     for rule in kb.rules:

@@ -20,8 +20,8 @@ import json
 import math
 import re
 from functools import lru_cache
-from typing import Any, Optional
-from collections.abc import Iterable, Mapping
+from typing import Any, NoReturn, Optional
+from collections.abc import Callable, Iterable, Mapping
 
 from pydantic import ValidationError
 
@@ -48,7 +48,7 @@ def suggest(word: Any, choices: Iterable[str]) -> str:
     return _suggestion(str(word), tuple(choices))
 
 
-def dutch_message(error: dict) -> str:
+def dutch_message(error: Mapping[str, Any]) -> str:
     """A Dutch message for one pydantic error of a situation (the API adds its own in problems.dutch)."""
     kind = error["type"]
     # 0.0 -> 0 in "moet minstens 0 zijn": the same words whichever entry point read the situation
@@ -89,7 +89,8 @@ def free_text_problems(data: Any, prefix: str = "") -> list[tuple[str, str]]:
             if isinstance(data.get(name), str) and CONTROL.search(data[name])]
 
 
-def described(errors: Iterable[Mapping[str, Any]], *, root: str = "situation", skip: int = 0, dutch=None,
+def described(errors: Iterable[Mapping[str, Any]], *, root: str = "situation", skip: int = 0,
+              dutch: Optional[Callable[[Mapping[str, Any]], str]] = None,
               known: Optional[list[tuple[str, str]]] = None, total: Optional[int] = None
               ) -> tuple[list[tuple[str, str]], int]:
     """The first MAX_ERRORS problems as (field path, Dutch message), and how many more there are.
@@ -114,7 +115,7 @@ def described(errors: Iterable[Mapping[str, Any]], *, root: str = "situation", s
     return found, more
 
 
-def _raise(err: Optional[ValidationError], known: list[tuple[str, str]], root: str = "situation") -> None:
+def _raise(err: Optional[ValidationError], known: list[tuple[str, str]], root: str = "situation") -> NoReturn:
     errors = err.errors(include_url=False) if err is not None else []
     found, more = described(errors, root=root, known=known)
     raise SituationError(found, more=more) from None
@@ -187,7 +188,7 @@ def load_json(text: str | bytes) -> tuple[Any, list[tuple[str, str]]]:
     Raises ValueError (json.JSONDecodeError) or RecursionError for text that is no JSON."""
     twice = False
 
-    def hook(pairs):
+    def hook(pairs: list[tuple[str, Any]]) -> dict:
         nonlocal twice
         made = _object(pairs)
         twice = twice or isinstance(made, _Twice)

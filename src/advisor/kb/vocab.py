@@ -56,6 +56,6 @@ SrClause = Literal["nee", "ja", "ja_met_alternatieven"]
 Verdict = Literal["voldoet", "deels", "voldoet_niet", "onbekend"]
 
 
-def values(literal) -> tuple[str, ...]:
+def values(literal: object) -> tuple[str, ...]:
     """The allowed values of a Literal vocabulary, in declaration order."""
     return get_args(literal)

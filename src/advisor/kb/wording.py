@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 from collections.abc import Iterable
 
 from . import conditions as cnd
@@ -17,10 +17,14 @@ from .fields import MONEY_FIELDS
 from .formatting import humanize, money
 from .operators import OPERATORS
 
+if TYPE_CHECKING:
+    from .kbtypes import KB
+
+
 class Labels:
     """Dutch names of situation fields, instrument attributes and vocabulary values."""
 
-    def __init__(self, kb):
+    def __init__(self, kb: KB):
         self.kb = kb
         self.questions = {q.field: q for q in kb.questionnaire.questions}
         self.fields = kb.questionnaire.labels.fields
@@ -76,7 +80,7 @@ def describe(cond: Optional[cnd.Cond], labels: Labels, scope: str = "situation")
     return _words(cond, labels, scope)
 
 
-def _words(cond, labels: Labels, scope: str) -> Words:
+def _words(cond: cnd.Cond, labels: Labels, scope: str) -> Words:
     if isinstance(cond, cnd.All):
         return Words(join="alle", items=[_words(c, labels, scope) for c in cond.items])
     if isinstance(cond, cnd.Any_):

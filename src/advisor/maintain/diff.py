@@ -12,8 +12,8 @@ import subprocess
 from functools import partial
 import tempfile
 from pathlib import Path
-from typing import Any, Literal, Optional
-from collections.abc import Iterator
+from typing import Any, Literal, Optional, Protocol, TypeVar
+from collections.abc import Callable, Iterable, Iterator
 
 from ..engine.advice import Advice
 from ..engine.advising import Advisor
@@ -24,7 +24,7 @@ from .diff_words import category, field_label, scenario_status, situation_words
 from ..kb.knowledge import KnowledgeBase, kb_files, load
 from ..kb.loading import Problem
 from ..kb.models import Situation
-from ..kb.rule_models import ExcludeRule, InstrumentRule, ScoreRule
+from ..kb.rule_models import ExcludeRule, InstrumentRule, Rule, ScoreRule
 from .expectations import failures
 from ..kb.scenarios import Scenario
 from ..kb.situations import parse_situation
@@ -73,7 +73,7 @@ def _advisor(kb: KnowledgeBase, spec: str) -> Advisor:
         return Advisor(kb, cache_size=0)
     except KnowledgeBaseError:
         raise
-    except Exception as err:  # noqa: BLE001 - durable_rules rejects a network with a bare message
+    except Exception as err:   # durable_rules rejects a network with a bare message
         raise ImpactError(f"de regels van '{spec}' laten zich niet compileren: {err}") from None
 
 
@@ -120,7 +120,17 @@ def _location(kb: KnowledgeBase, rule_id: str) -> Optional[str]:
     return f"{path}:{doc.line(base)}"
 
 
-def _items(old, new, dump, info, label=lambda name: name) -> tuple[ItemChange, ...]:
+class _Item(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+Item = TypeVar("Item", bound=_Item)
+
+
+def _items(old: Iterable[Item], new: Iterable[Item], dump: Callable[[Item], dict[str, Any]],
+           info: Callable[[Item, str], dict[str, Any]], label: Callable[[str], str] = lambda name: name
+           ) -> tuple[ItemChange, ...]:
     """Items (with an id) added, removed or changed, field by field (`label`: the field in Dutch)."""
     olds, news = {x.id: x for x in old}, {x.id: x for x in new}
     out = []
@@ -264,7 +274,8 @@ OTHER_PARTS = (("recommendations", "aanbevelingen (score, redenen, fit, stappen 
 
 
 def _compare_one(old: Side, new: Side, situation: Situation, groups: _Groups, scenario: Optional[str] = None,
-                 advices: Optional[tuple[Advice, Advice]] = None, words=None) -> Optional[tuple[str, Example]]:
+                 advices: Optional[tuple[Advice, Advice]] = None,
+                 words: Optional[Callable[[Situation], str]] = None) -> Optional[tuple[str, Example]]:
     """Add the changes of one situation to `groups`; (category, example) when its advice changed."""
     a, b = advices or (old.advisor.advise(situation), new.advisor.advise(situation))
     rank_a = {r.instrument: r.rank for r in a.recommendations}
@@ -292,12 +303,12 @@ def _compare_one(old: Side, new: Side, situation: Situation, groups: _Groups, sc
                 found = causes(i)
                 groups.add("top3", f"{_move(names[i], rank_a.get(i), rank_b.get(i))} ({why(found)})", example,
                            i, tuple(r for r, _ in found))
-    for kind, ids, words in (("gained", [i for i in rank_b if i not in rank_a], "wordt nu aanbevolen"),
+    for kind, ids, move in (("gained", [i for i in rank_b if i not in rank_a], "wordt nu aanbevolen"),
                              ("lost", [i for i in rank_a if i not in rank_b], "wordt niet meer aanbevolen")):
         for i in ids:
             changed = True
             found = causes(i)
-            groups.add(kind, f"{names[i]} {words} ({why(found, UNCHANGED)})", example, i, tuple(r for r, _ in found))
+            groups.add(kind, f"{names[i]} {move} ({why(found, UNCHANGED)})", example, i, tuple(r for r, _ in found))
     switched = {i for i in names if (i in rank_a) != (i in rank_b)}
     caveats_a, caveats_b = _caveat_map(a, old.kb, switched), _caveat_map(b, new.kb, switched)
     for instrument in dict.fromkeys([*caveats_b, *caveats_a]):
@@ -334,7 +345,7 @@ def _run_scenario(side: Side, scenario: Optional[Scenario]
     advice = side.advisor.advise(situation)
     try:
         found = tuple(failures(advice, scenario.expect))
-    except Exception as err:  # noqa: BLE001 - e.g. an instrument this KB does not know
+    except Exception as err:   # e.g. an instrument this KB does not know
         found = (f"niet na te gaan met deze KB: {type(err).__name__}: {err}",)
     return ("fail" if found else "pass"), tuple(r.instrument for r in advice.recommendations[:TOP]), found, advice
 
@@ -368,7 +379,7 @@ def compare(old: Side, new: Side, situations: Optional[list[Situation]] = None) 
     rule_dump = lambda r: r.model_dump(mode="json", exclude={"review"})  # noqa: E731 - a review stamp is no change
     dump = lambda x: x.model_dump(mode="json")  # noqa: E731
 
-    def rule_info(rule, side):
+    def rule_info(rule: Rule, side: str) -> dict[str, Any]:
         return {"kind": rule.kind, "title": rule.title,
                 "location": _location((new if side == "new" else old).kb, rule.id)}
 

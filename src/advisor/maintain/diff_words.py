@@ -6,9 +6,15 @@ Imports no engine: `impact_diff` computes, `impact_report` renders, both use the
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
+
+if TYPE_CHECKING:
+    from ..engine.advice import Advice
+    from ..kb.models import Situation
+    from ..kb.wording import Labels
 
 __all__ = ["RULE_FIELDS", "THRESHOLD_FIELDS", "field_label", "situation_words", "word_diff", "is_wording", "category",
            "scenario_status"]
@@ -23,7 +29,7 @@ THRESHOLD_FIELDS = {"id": "id", "label": "omschrijving", "amount_eur": "bedrag",
 _WORDY = re.compile(r"\s")
 
 
-def field_label(kind: str, name: str, labels=None) -> str:
+def field_label(kind: str, name: str, labels: Optional[Labels] = None) -> str:
     """A KB field in Dutch: rules and thresholds from the tables above, instrument attributes as the
     questionnaire names them (knowledge/questions.yaml `labels.fields`)."""
     if kind == "rules":
@@ -56,7 +62,7 @@ def word_diff(old: str, new: str) -> str:
     return " ".join(out)
 
 
-def situation_words(situation, labels, skip_date: Optional[Any] = None) -> str:
+def situation_words(situation: Situation, labels: Labels, skip_date: Optional[dt.date] = None) -> str:
     """'fase: Aanbesteding; doelen: Inschrijvers vergelijken' in the questionnaire's own words."""
     parts = []
     for name, value in situation.model_dump(exclude_defaults=True).items():
@@ -81,7 +87,7 @@ def _without(value: Any, keys: frozenset) -> Any:
     return value
 
 
-def category(a, b, top_changed: bool) -> str:
+def category(a: Advice, b: Advice, top_changed: bool) -> str:
     """What changed most in one advice: 'top3', else 'scores' (and maybe wording), 'wording' or 'other'."""
     if top_changed:
         return "top3"

@@ -3,11 +3,13 @@ reads (`advisor test`, `advisor check`, `advisor diff` and the pytest items)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..engine.advice import Advice
 from ..kb.scenarios import Expect
 
 
-def _has(texts, word: str) -> bool:
+def _has(texts: Iterable[str], word: str) -> bool:
     return any(word.lower() in text.lower() for text in texts)
 
 

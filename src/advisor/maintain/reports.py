@@ -226,7 +226,7 @@ def _summary(diff: Diff) -> str:
     return head + f": {diff.changed_situations} met een ander advies, waarvan " + ", ".join(parts) + "."
 
 
-def _example(example) -> str:
+def _example(example: Example) -> str:
     where = f"scenario “{example.scenario}”: " if example.scenario else ""
     if example.before == example.after:   # a caveat changed, the ranking did not
         return where + example.situation
@@ -360,7 +360,7 @@ def _coverage_head(coverage: Coverage) -> str:
             f"KB-versie {coverage.kb_version}")
 
 
-def _unmet(coverage: Coverage):
+def _unmet(coverage: Coverage) -> list[GoalCount]:
     return [g for g in coverage.goals if g.unmet]
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Optional, Union
 
 from ..present.documents import Bullets, Document, Heading, Para, Table, clean
 from ..kb.reviews import UNREVIEWED, is_current, meaning_hash, state
@@ -23,6 +23,11 @@ from ..kb.situations import parse_situation
 from .verdicts import AGREED, COLUMNS, DISAGREED
 from ..kb.kinds import KIND_TITLES
 from ..kb.wording import Labels, Words, describe
+
+if TYPE_CHECKING:
+    from ..engine.advice import Advice, Caveat, Reason, WhyNot
+    from ..engine.advising import Advisor
+    from ..kb.kbtypes import KB
 
 SCENARIOS_SHOWN = 5
 
@@ -54,15 +59,19 @@ def _words_lines(words: Optional[Words], depth: int = 0) -> list[str]:
     return [pad + head] + [line for item in words.items for line in _words_lines(item, depth + 1)]
 
 
-def _texts(advice, rule_id: str) -> list[str]:
-    found = [x.text for r in advice.recommendations for x in (*r.reasons, *r.caveats) if x.rule == rule_id]
-    found += [x.text for n in advice.not_recommended for x in (*n.why_not, *n.caveats)
-              if getattr(x, "rule", None) == rule_id]
-    found += [c.text for c in advice.general_caveats if c.rule == rule_id]
-    return found
+def _texts(advice: Advice, rule_id: str) -> list[str]:
+    said: list[Union[Reason, Caveat, WhyNot]] = []
+    for r in advice.recommendations:
+        said += r.reasons
+        said += r.caveats
+    for n in advice.not_recommended:
+        said += n.why_not
+        said += n.caveats
+    said += advice.general_caveats
+    return [x.text for x in said if x.rule == rule_id]
 
 
-def pending(advisor) -> list[PendingRule]:
+def pending(advisor: Advisor) -> list[PendingRule]:
     """The rules needing review, in file order, each with what a lawyer reads."""
     kb = advisor.kb
     labels = Labels(kb)
@@ -70,7 +79,7 @@ def pending(advisor) -> list[PendingRule]:
     for scenario in kb.scenarios:
         try:
             runs.append((scenario.name, advisor.advise(parse_situation(scenario.situation))))
-        except Exception:  # noqa: BLE001 - `check` reports a broken scenario; the packet still lists the rule
+        except Exception:   # `check` reports a broken scenario; the packet still lists the rule
             continue
     out = []
     for rule in kb.rules:
@@ -91,7 +100,7 @@ def pending(advisor) -> list[PendingRule]:
     return out
 
 
-def _source(kb, rule: Rule) -> list[str]:
+def _source(kb: KB, rule: Rule) -> list[str]:
     lines = [f"rapport “Zicht op sociale impact”, p. {rule.source.page}"] if rule.source.page else []
     if rule.source.instrument_field:
         lines.append(f"de pagina van elk instrument over “{rule.source.instrument_field}”")
@@ -102,7 +111,7 @@ def _source(kb, rule: Rule) -> list[str]:
     return lines
 
 
-def packet_document(advisor, items: list[PendingRule]) -> Document:
+def packet_document(advisor: Advisor, items: list[PendingRule]) -> Document:
     kb = advisor.kb
     doc = Document(title="Regels ter beoordeling")
     doc.add(Heading(1, "Regels ter beoordeling"))

@@ -12,12 +12,16 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from ..kb.errors import AdvisorError
 from .expectations import failures
 from ..kb.scenarios import Scenario
 from ..kb.situations import parse_situation
+
+if TYPE_CHECKING:
+    from ..engine.advising import Advisor
+    from ..kb.kbtypes import KB
 
 __all__ = ["Outcome", "select", "run_one", "run_all", "report_lines"]
 
@@ -40,7 +44,7 @@ class Outcome:
         return f"{self.file}:{self.line}"
 
 
-def _location(kb, index: int) -> tuple[str, int]:
+def _location(kb: KB, index: int) -> tuple[str, int]:
     doc, position = kb.scenario_docs[index]
     path = Path(doc.file)
     try:
@@ -50,7 +54,7 @@ def _location(kb, index: int) -> tuple[str, int]:
     return shown, doc.line((position,))
 
 
-def select(kb, pattern: Optional[str] = None) -> list[int]:
+def select(kb: KB, pattern: Optional[str] = None) -> list[int]:
     """Indexes of the scenarios whose name or file matches `pattern` (a case-insensitive substring,
     or a glob like 'drempel*'); all of them without a pattern."""
     chosen = []
@@ -62,7 +66,7 @@ def select(kb, pattern: Optional[str] = None) -> list[int]:
     return chosen
 
 
-def run_one(advisor, index: int) -> Outcome:
+def run_one(advisor: Advisor, index: int) -> Outcome:
     """Run scenario `index` of the advisor's own KB."""
     kb = advisor.kb
     scenario: Scenario = kb.scenarios[index]
@@ -75,7 +79,7 @@ def run_one(advisor, index: int) -> Outcome:
     return Outcome(index, scenario.name, file, line, tuple(failures(advice, scenario.expect)))
 
 
-def run_all(advisor, pattern: Optional[str] = None) -> list[Outcome]:
+def run_all(advisor: Advisor, pattern: Optional[str] = None) -> list[Outcome]:
     return [run_one(advisor, index) for index in select(advisor.kb, pattern)]
 
 

@@ -18,7 +18,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedSeq
@@ -26,6 +26,9 @@ from ruamel.yaml.error import YAMLError
 
 from ..kb.errors import AdvisorError, KnowledgeBaseError
 from ..kb.reviews import meaning_hash
+
+if TYPE_CHECKING:
+    from ..kb.knowledge import KnowledgeBase
 
 __all__ = ["Stamp", "StampError", "apply", "writable_root"]
 
@@ -101,7 +104,7 @@ def _splice(text: str, file: str, stamps: dict[int, tuple[Stamp, str]]) -> str:
     return out
 
 
-def _check_copy(root: Path, texts: dict[Path, str]):
+def _check_copy(root: Path, texts: dict[Path, str]) -> KnowledgeBase:
     """Load the whole KB from a scratch copy holding the new texts: the edit must leave it valid."""
     from ..kb.knowledge import load
     with tempfile.TemporaryDirectory(prefix="advisor-stamp-") as tmp:
@@ -116,7 +119,7 @@ def _check_copy(root: Path, texts: dict[Path, str]):
     return kb
 
 
-def apply(kb, stamps: list[Stamp]) -> list[Path]:
+def apply(kb: KnowledgeBase, stamps: list[Stamp]) -> list[Path]:
     """Write every stamp, or none: check all of them first (rules known, reviewer named, files still
     as loaded, result valid), then replace the files. Returns the files written."""
     root = Path(kb.root)

@@ -13,9 +13,13 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..kb.loading import Problem, YamlError, did_you_mean, parse_yaml
 from ..kb.reviews import meaning_hash
+
+if TYPE_CHECKING:
+    from ..kb.kbtypes import KB
 
 __all__ = ["Verdict", "VerdictError", "read_verdicts", "COLUMNS", "AGREED", "DISAGREED"]
 
@@ -83,7 +87,7 @@ def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     return out
 
 
-def read_verdicts(path: Path, kb) -> list[Verdict]:
+def read_verdicts(path: Path, kb: KB) -> list[Verdict]:
     """Every verdict of the file, checked against the KB; raise VerdictError with all problems."""
     if not path.exists():
         raise VerdictError([Problem(str(path), 1, "file not found")])

@@ -16,7 +16,7 @@ Presentation only: the engine decides; this chooses what to say first and says i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from ..engine.advice import Advice, Caveat, Fit, NotRecommended, Recommendation, Summary
 from ..kb.formatting import unsaid
@@ -25,6 +25,11 @@ from ..kb.reviews import UNREVIEWED
 from ..kb.rule_models import ScoreRule
 from ..engine.summary import SHOWN, is_shortfall, summarize
 from .textcheck import MIN_WORDS, PAGE_REF, WORD, fragments
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..kb.kbtypes import KB
 
 NUMBER_WORDS = {2: "twee", 3: "drie", 4: "vier", 5: "vijf", 6: "zes", 7: "zeven", 8: "acht", 9: "negen", 10: "tien"}
 SHORT_LABEL = 6        # words of a long answer label repeated in a card or table
@@ -136,7 +141,7 @@ class Line:
 @dataclass
 class Card:
     rec: Recommendation
-    instrument: Instrument
+    instrument: Optional[Instrument]   # None only for an advice made with another KB
     fit: str                          # how well it fits, in words
     reasons: list[Line]               # in favour
     against: list[Line]
@@ -309,7 +314,7 @@ def _why_not(advice: Advice, said: Said) -> list[WhyNotLine]:
     return lines
 
 
-def _details(advice: Advice, kb, reviews: dict[str, str]) -> list[DetailRow]:
+def _details(advice: Advice, kb: KB, reviews: dict[str, str]) -> list[DetailRow]:
     from ..kb.kinds import KIND_TITLES
     rows = []
     for firing in advice.trace:
@@ -320,7 +325,7 @@ def _details(advice: Advice, kb, reviews: dict[str, str]) -> list[DetailRow]:
     return rows
 
 
-def reading(advice: Advice, kb, reviews: Optional[dict[str, str]] = None) -> Reading:
+def reading(advice: Advice, kb: KB, reviews: Optional[dict[str, str]] = None) -> Reading:
     """The reading of one advice. `reviews`: rule id -> review state (reviews.state); from the KB if not given."""
     if reviews is None:
         from ..kb.reviews import state
@@ -438,7 +443,7 @@ class FitRow:
     cells: list   # one Fit (or None) per compared instrument
 
 
-def fit_rows(recommendations) -> list[FitRow]:
+def fit_rows(recommendations: Sequence[Recommendation]) -> list[FitRow]:
     """One row per answered wish for the top-3 table, in the order the first instrument lists them."""
     rows: dict[tuple, FitRow] = {}
     for column, rec in enumerate(recommendations):

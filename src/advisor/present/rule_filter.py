@@ -5,8 +5,12 @@ rule's id, title, text and rationale. Works on `ruledocs.rule_book` groups; no w
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ..kb.reviews import UNREVIEWED, is_current
+
+if TYPE_CHECKING:
+    from .ruledocs import Group, RuleDoc
 
 __all__ = ["STATES", "filter_book"]
 
@@ -14,7 +18,7 @@ STATES = {"": "Alle regels", "open": "Nog te beoordelen (niet beoordeeld of gewi
           "niet_beoordeeld": "Alleen niet beoordeeld", "gewijzigd": "Alleen gewijzigd sinds beoordeling"}
 
 
-def _state_fits(described, state: str) -> bool:
+def _state_fits(described: RuleDoc, state: str) -> bool:
     rule = described.rule
     if state == "open":
         return not is_current(rule)
@@ -25,13 +29,13 @@ def _state_fits(described, state: str) -> bool:
     return True
 
 
-def _matches(described, words: list[str]) -> bool:
+def _matches(described: RuleDoc, words: list[str]) -> bool:
     rule = described.rule
     haystack = " ".join(str(x) for x in (rule.id, rule.title, getattr(rule, "text", "") or "", rule.rationale)).lower()
     return all(word in haystack for word in words)
 
 
-def filter_book(groups: list, state: str = "", query: str = "") -> list:
+def filter_book(groups: list[Group], state: str = "", query: str = "") -> list[Group]:
     """The groups with only the rules that fit; an unknown state filters nothing (the form offers the
     known ones, and a hand-typed URL should not fail)."""
     state = state if state in STATES else ""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -16,6 +16,9 @@ from ..kb.reviews import state as review_state
 from ..kb.situations import parse_situation
 from ..kb.kinds import KIND_INTROS, KIND_TITLES
 from ..kb.wording import Labels, Words, describe
+
+if TYPE_CHECKING:
+    from ..engine.advising import Advisor
 
 
 @dataclass
@@ -36,7 +39,7 @@ class Group:
     rules: list[RuleDoc]
 
 
-def rule_book(advisor) -> list[Group]:
+def rule_book(advisor: Advisor) -> list[Group]:
     kb = advisor.kb
     labels = Labels(kb)
     fired = scenario_coverage(advisor)
@@ -57,7 +60,7 @@ _coverage: dict[str, dict[str, list[str]]] = {}
 _coverage_lock = threading.Lock()
 
 
-def scenario_coverage(advisor) -> dict[str, list[str]]:
+def scenario_coverage(advisor: Advisor) -> dict[str, list[str]]:
     """Rule id -> names of the KB's scenarios whose advice fires it; computed once per KB version."""
     kb = advisor.kb
     with _coverage_lock:
@@ -74,7 +77,7 @@ def scenario_coverage(advisor) -> dict[str, list[str]]:
         return fired
 
 
-def rule_book_markdown(advisor) -> str:
+def rule_book_markdown(advisor: Advisor) -> str:
     """docs/rules.md: the rule book in Markdown (written by `advisor docs`, tested to be current)."""
     kb = advisor.kb
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefined=StrictUndefined,

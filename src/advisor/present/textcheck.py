@@ -9,6 +9,7 @@ import io
 import re
 from collections import Counter
 from html.parser import HTMLParser
+from typing import Any, Optional
 
 WHY_NOT = "Waarom niet?"
 MIN_WORDS = 8          # a sentence this long, said twice, is a repetition (not a common phrase)
@@ -33,7 +34,7 @@ class _Text(HTMLParser):
         self.details = 0
         self.in_summary = False
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, Optional[str]]]) -> None:
         classes = (dict(attrs).get("class") or "").split()
         if tag == "details":
             self.details += 1
@@ -46,7 +47,7 @@ class _Text(HTMLParser):
         elif tag in ("td", "th"):
             self.parts.append(" | ")
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag == "details":
             self.details -= 1
         elif tag == "summary":
@@ -56,11 +57,11 @@ class _Text(HTMLParser):
         if tag in self.BLOCK:
             self.parts.append("\n")
 
-    def handle_startendtag(self, tag, attrs):
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, Optional[str]]]) -> None:
         if tag == "br":
             self.parts.append("\n")
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if not self.skip and (self.folded or not self.details or self.in_summary):
             self.parts.append(re.sub(r"\s+", " ", data))
 
@@ -93,7 +94,7 @@ def odt_text(data: bytes) -> str:
     wanted = ((TEXTNS, "h"), (TEXTNS, "p"))
     lines: list[str] = []
 
-    def walk(node) -> None:   # in document order: headings and paragraphs as they follow each other
+    def walk(node: Any) -> None:   # in document order: headings and paragraphs as they follow each other
         for child in node.childNodes:
             if getattr(child, "qname", None) in wanted:
                 lines.append(teletype.extractText(child))

@@ -110,7 +110,7 @@ def answers(situation: Situation, labels: Labels, questions: Iterable[Question])
 FILTERS = {"phase": "phases", "theme": "themes", "kind": "kinds"}
 
 
-def filter_options(kb, labels: Labels) -> dict[str, list[tuple[str, str]]]:
+def filter_options(kb: KB, labels: Labels) -> dict[str, list[tuple[str, str]]]:
     seen: dict[str, list[str]] = {name: [] for name in FILTERS}
     for instrument in kb.instruments:
         for name, attr in FILTERS.items():
@@ -120,7 +120,7 @@ def filter_options(kb, labels: Labels) -> dict[str, list[tuple[str, str]]]:
     return {name: [(v, labels.value(v, scope="instrument")) for v in values] for name, values in seen.items()}
 
 
-def filter_instruments(kb, labels: Labels, query: dict[str, str]) -> tuple[list[Instrument], dict[str, str]]:
+def filter_instruments(kb: KB, labels: Labels, query: dict[str, str]) -> tuple[list[Instrument], dict[str, str]]:
     """Instruments matching every chosen filter, and a Dutch message per unknown filter value."""
     options = filter_options(kb, labels)
     errors = {name: f"onbekende waarde '{query[name]}'; kies uit: {', '.join(v for v, _ in options[name])}"

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..kb.errors import MAX_ERRORS
 from ..kb.situations import dutch_message, described
@@ -96,7 +97,7 @@ def problem_response(request_path: str, problem: ApiProblem) -> Response:
                     media_type=PROBLEM_JSON, headers=headers)
 
 
-def dutch(error: dict) -> str:
+def dutch(error: Mapping[str, Any]) -> str:
     """A Dutch message for one pydantic error (the situation's vocabulary, plus what the API adds)."""
     kind = error["type"]
     if kind == "missing":
@@ -214,11 +215,11 @@ class ApiHeaders:
     pages, documents, /static, /docs); `/docs` may not be framed; the OpenAPI document is open to all
     origins; HEAD is answered as GET without the body (RFC 9110 section 9.3.2)."""
 
-    def __init__(self, app, openapi_path: str, unframed: tuple[str, ...] = ("/docs",)):
+    def __init__(self, app: ASGIApp, openapi_path: str, unframed: tuple[str, ...] = ("/docs",)):
         self.app, self.openapi_path, self.unframed = app, openapi_path, unframed
         self.version = (b"api-version", API_VERSION.encode())
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         open_cors = scope["path"] == self.openapi_path
@@ -234,7 +235,7 @@ class ApiHeaders:
             scope = {**scope, "method": "GET"}
         unframed = scope["path"] in self.unframed
 
-        async def send_with_headers(message) -> None:
+        async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = [h for h in message.get("headers", [])
                            if not (open_cors and h[0].lower() == b"access-control-allow-origin")

@@ -19,6 +19,9 @@ from ..kb.models import Article, Instrument, Questionnaire, Situation, Source, S
 from ..kb.kinds import KINDS
 from ..kb.rule_models import InstrumentRule, Rule, RuleKind
 
+if TYPE_CHECKING:
+    from ..kb.kbtypes import KB
+
 MAX_BATCH = 1000
 
 
@@ -173,7 +176,7 @@ def article_out(use: ArticleUse) -> ArticleOut:
     return ArticleOut(**dict(article_summary(use)), rules=rules, thresholds=list(use.thresholds))
 
 
-def rule_out(kb, rule: Rule) -> RulePlacement:
+def rule_out(kb: KB, rule: Rule) -> RulePlacement:
     doc, position = kb.rule_docs[rule.id]
     return RULE_OUT[rule.kind](**dict(rule), defined_in=f"rules/{Path(doc.file).name}:{doc.line(position)}",
                                review_state=review_state(rule))
