@@ -19,9 +19,9 @@ from engine_bench import situations
 
 from advisor.engine.advice_cache import OBJECT_FACTOR
 from advisor.engine.advising import Advisor
-from advisor.maintain.impact import grid
 from advisor.kb.knowledge import load
 from advisor.kb.models import Situation
+from advisor.maintain.impact import grid
 
 
 def main() -> None:

@@ -18,10 +18,10 @@ import sys
 from pathlib import Path
 
 from advisor.engine.advising import Advisor
-from advisor.maintain.impact import describe, grid
 from advisor.kb.knowledge import load
-from advisor.present.text import advice_text
 from advisor.kb.situations import parse_situation
+from advisor.maintain.impact import describe, grid
+from advisor.present.text import advice_text
 
 OUTPUTS = ("full", "compact", "text")
 

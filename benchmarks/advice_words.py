@@ -18,13 +18,20 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from advisor.serve.app import create_app
 from advisor.kb.models import Situation
-from advisor.present.text import advice_text
-from advisor.serve.service import Service
 from advisor.kb.situations import from_pairs, to_pairs
-from advisor.present.textcheck import (READER_SITUATIONS, above_why_not, docx_text, html_text, odt_text,
-                               repeated_sentences, words)
+from advisor.present.text import advice_text
+from advisor.present.textcheck import (
+    READER_SITUATIONS,
+    above_why_not,
+    docx_text,
+    html_text,
+    odt_text,
+    repeated_sentences,
+    words,
+)
+from advisor.serve.app import create_app
+from advisor.serve.service import Service
 
 ROOT = Path(__file__).resolve().parents[1]
 VIEWS = ("page", "page above why-not", "page above why-not, unfolded", "text", "text above why-not", "markdown", "docx", "odt")

@@ -29,10 +29,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from engine_bench import situations  # noqa: E402
+from engine_bench import situations
 
-from advisor.engine.advising import DEFAULT_CACHE_SIZE  # noqa: E402
-from advisor.serve.serving import PROTOCOL  # noqa: E402
+from advisor.engine.advising import DEFAULT_CACHE_SIZE
+from advisor.serve.serving import PROTOCOL
 
 HOST = "127.0.0.1"
 MAX_REQUESTS = 1_000_000  # per phase, on top of the time bound

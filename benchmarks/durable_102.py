@@ -7,7 +7,9 @@ See docs/durable-rules-102.md.
 """
 import ctypes
 import json
+
 import durable_rules_engine as native
+
 libc = ctypes.CDLL(None)
 libc.malloc.restype = ctypes.c_void_p
 libc.free.argtypes = [ctypes.c_void_p]

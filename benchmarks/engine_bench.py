@@ -17,8 +17,21 @@ import time
 from advisor.engine.advising import Advisor
 from advisor.kb.knowledge import load
 from advisor.kb.models import Situation
-from advisor.kb.vocab import (Authority, Budget, ContractType, Goal, Level, MeasuredBy, Phase, Procedure, Province,
-                           Role, SituationTheme, Supplier, values)
+from advisor.kb.vocab import (
+    Authority,
+    Budget,
+    ContractType,
+    Goal,
+    Level,
+    MeasuredBy,
+    Phase,
+    Procedure,
+    Province,
+    Role,
+    SituationTheme,
+    Supplier,
+    values,
+)
 
 
 def situations(n: int, seed: int = 2022) -> list[dict]:

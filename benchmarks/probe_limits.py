@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from engine_bench import situations  # noqa: E402
+from engine_bench import situations
 
 HOST = "127.0.0.1"
 PATHOLOGICAL = [b"[" * 100_000 + b"]" * 100_000, b'{"contract_value_eur": ' + b"9" * 5000 + b"}",

@@ -8,8 +8,21 @@ from hypothesis import strategies as st
 
 from advisor.kb.models import Situation
 from advisor.kb.vocab import (
-    Authority, Budget, ContractType, Goal, Level, MeasuredBy, Phase, Procedure, Province, Regime, Role,
-    SituationTheme, SrClause, Supplier, values,
+    Authority,
+    Budget,
+    ContractType,
+    Goal,
+    Level,
+    MeasuredBy,
+    Phase,
+    Procedure,
+    Province,
+    Regime,
+    Role,
+    SituationTheme,
+    SrClause,
+    Supplier,
+    values,
 )
 
 

@@ -57,7 +57,7 @@ def test_the_cache_is_safe_from_several_threads(advisor):
         try:
             for n in range(30):
                 cached.advise_json(RICH.model_copy(update={"contract_value_eur": float((n + offset) % 12)}))
-        except BaseException as err:   # noqa: BLE001
+        except BaseException as err:
             errors.append(err)
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]

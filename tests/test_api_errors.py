@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
+from conftest import ROOT
 from fastapi.testclient import TestClient
 
 from advisor.serve.app import create_app
-from advisor.serve.settings import Settings
 from advisor.serve.service import Service
-from conftest import ROOT
+from advisor.serve.settings import Settings
 
 JSON = {"content-type": "application/json"}
 

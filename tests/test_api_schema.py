@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from conftest import ROOT
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from advisor.serve.app import create_app
 from advisor.serve.settings import Settings
-from conftest import ROOT
 
 app = create_app(Settings(kb=ROOT))
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)

@@ -178,3 +178,13 @@ def test_every_imported_package_is_a_declared_dependency():
                 if not dists & declared:
                     missing.add(f"{path.name}: {top} ({', '.join(sorted(dists))})")
     assert not missing, sorted(missing)
+
+
+def test_the_architecture_page_places_every_module():
+    """docs/architecture.md's table of layers names each module, so a newcomer finds its folder there."""
+    page = (PACKAGE.parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    layers = {line.split("|")[1].strip(" `"): line for line in page.splitlines()
+              if line.startswith("| `") and line.split("|")[1].strip(" `") in LAYERS}
+    assert set(layers) == set(LAYERS)
+    missing = [m for m in MODULES if f"`{m.split('.', 1)[1]}`" not in layers[_package_of(m)]]
+    assert not missing, missing

@@ -8,17 +8,17 @@ import sys
 from urllib.parse import urlencode
 
 from fastapi.testclient import TestClient
-
-from advisor.serve.app import create_app
-from advisor.engine.compiling import compile_rules
-from advisor.kb.formatting import money
-from advisor.serve.service import Service
-from advisor.kb.situations import from_pairs
-from advisor.engine.summary import is_shortfall
-from advisor.serve.web import CSP
-from advisor.present.webview import rule_text
 from kbcopy import copy_kb, edit
 from test_web import parse
+
+from advisor.engine.compiling import compile_rules
+from advisor.engine.summary import is_shortfall
+from advisor.kb.formatting import money
+from advisor.kb.situations import from_pairs
+from advisor.present.webview import rule_text
+from advisor.serve.app import create_app
+from advisor.serve.service import Service
+from advisor.serve.web import CSP
 
 ARTICLE = "aw2012-2.82"
 TENDER = [("phase", "aanbesteding"), ("goals", "inschrijvers_vergelijken")]

@@ -6,11 +6,10 @@ import csv
 import io
 import json
 
+from conftest import ROOT
 from typer.testing import CliRunner
 
 from advisor.cli.main import app
-
-from conftest import ROOT
 
 runner = CliRunner()
 LINES = ['{"phase": "uitvoering", "goals": ["sr_monitoren"], "province": "groningen"}',

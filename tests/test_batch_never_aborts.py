@@ -9,12 +9,11 @@ import io
 import json
 
 import pytest
+from conftest import ROOT
 from typer.testing import CliRunner
 
-from advisor.engine import batch
 from advisor.cli.main import STOPPED_EARLY, app
-
-from conftest import ROOT
+from advisor.engine import batch
 
 runner = CliRunner()
 GOOD = '{"phase": "uitvoering", "goals": ["sr_monitoren"]}'

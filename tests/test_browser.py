@@ -34,10 +34,11 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="the Python package
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
 
-from advisor.serve.service import Service  # noqa: E402
-from advisor.kb.situations import from_pairs  # noqa: E402
 from apps import web_only  # noqa: E402
 from liveserver import live_server  # noqa: E402
+
+from advisor.kb.situations import from_pairs  # noqa: E402
+from advisor.serve.service import Service  # noqa: E402
 
 TENDER = ("phase=aanbesteding&goals=inschrijvers_vergelijken&supplier=sociale_onderneming&contract_type=diensten"
           "&contracting_authority=decentraal&contract_value_eur=300000&budget_opdrachtgever=beperkt")

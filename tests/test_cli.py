@@ -2,10 +2,10 @@
 
 import json
 
+from kbcopy import ROOT, copy_kb, edit
 from typer.testing import CliRunner
 
 from advisor.cli.main import app
-from kbcopy import ROOT, copy_kb, edit
 
 runner = CliRunner()
 

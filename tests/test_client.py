@@ -16,11 +16,11 @@ import warnings
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
+from advisor.kb.situations import parse_situation
 from advisor.serve.app import create_app
 from advisor.serve.service import Service
-from advisor.kb.situations import parse_situation
-from conftest import ROOT
 
 if importlib.util.find_spec("openapi_python_client") is None:
     if os.environ.get("CI"):

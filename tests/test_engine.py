@@ -10,7 +10,6 @@ from advisor.engine.advising import rule_name
 from advisor.kb.models import Situation
 from advisor.kb.vocab import Goal, Level, Phase, Province, SituationTheme, values
 
-
 SID_NOT_FOUND = "error code: 309"   # durable_rules' ERR_SID_NOT_FOUND (rules.h): the state is gone
 
 
@@ -132,11 +131,12 @@ OPERATOR_RULES = {
 def test_every_operator_compiles_to_what_it_evaluates_to(tmp_path):
     import itertools
 
-    from advisor.kb import conditions as cnd
+    from kbcopy import copy_kb
+
     from advisor.engine.advising import Advisor
+    from advisor.kb import conditions as cnd
     from advisor.kb.knowledge import load
     from advisor.kb.operators import OPERATORS
-    from kbcopy import copy_kb
 
     assert set(OPERATORS) <= set(OPERATOR_RULES)
     root = copy_kb(tmp_path)

@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 
 from hypothesis import HealthCheck, given, settings
-
-from advisor.kb.models import Situation
-from advisor.engine.reference import reference_firings
 from strategies import situations
+
+from advisor.engine.reference import reference_firings
+from advisor.kb.models import Situation
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -7,13 +7,13 @@ import weakref
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from strategies import situations
 
 import advisor.engine.explanations as explanations
 from advisor.engine.advising import Advisor
 from advisor.engine.explanations import template
-from advisor.maintain.impact import grid
 from advisor.kb.models import Situation
-from strategies import situations
+from advisor.maintain.impact import grid
 
 
 def test_a_template_fills_the_instrument_once_and_leaves_the_answers(advisor):

@@ -6,11 +6,11 @@ import io
 import zipfile
 
 import pytest
+from kbcopy import ROOT
 from typer.testing import CliRunner
 
 from advisor.cli.main import app
 from advisor.present.formats import FORMATS, WEB_FORMATS
-from kbcopy import ROOT
 
 runner = CliRunner()
 ANSWERS = [("phase", "aanbesteding"), ("goals", "inschrijvers_vergelijken"), ("contract_type", "diensten"),

@@ -20,15 +20,14 @@ import pytest
 from fastapi.testclient import TestClient
 from kbcopy import ROOT, copy_kb, edit
 
-from advisor.serve.settings import Settings
+from advisor.engine.compact import CompactAdvice, compact, compact_json
 from advisor.kb import situations
+from advisor.kb.errors import MAX_ERRORS, SituationError
+from advisor.kb.situations import from_pairs, parse_situation
 from advisor.serve.api import EXAMPLE_TENDER
 from advisor.serve.app import configure_logging, create_app
-from advisor.serve.settings import check_base_url
-from advisor.kb.errors import MAX_ERRORS, SituationError
 from advisor.serve.service import Service
-from advisor.kb.situations import from_pairs, parse_situation
-from advisor.engine.compact import CompactAdvice, compact, compact_json
+from advisor.serve.settings import Settings, check_base_url
 
 JSON = {"content-type": "application/json"}
 # preparing a European tender: the monitors are written into it (p. 54, 68); comparing has no instrument there

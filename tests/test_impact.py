@@ -7,14 +7,22 @@ import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
+from kbcopy import ROOT, copy_kb, edit
 from typer.testing import CliRunner
 
 from advisor.cli.main import app
-from advisor.maintain.impact import REFERENCE_DATE, coverage, coverage_markdown, coverage_svg, describe, grid, small_grid
 from advisor.kb.knowledge import load
 from advisor.kb.models import Situation
 from advisor.kb.vocab import Goal, Phase, values
-from kbcopy import ROOT, copy_kb, edit
+from advisor.maintain.impact import (
+    REFERENCE_DATE,
+    coverage,
+    coverage_markdown,
+    coverage_svg,
+    describe,
+    grid,
+    small_grid,
+)
 
 runner = CliRunner()
 SVG = "{http://www.w3.org/2000/svg}"

@@ -9,9 +9,9 @@ JSON entry points: POST /api/v1/advice, the library (`advisor.read_situation`, d
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
-import datetime as dt
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -20,9 +20,9 @@ import typer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor.engine import batch as b
 from advisor import read_situation
 from advisor.cli.main import _situation
+from advisor.engine import batch as b
 from advisor.kb.errors import SituationError
 from advisor.kb.situations import LIST_FIELDS, to_pairs
 from advisor.kb.vocab import Goal, Phase, Procedure, Province, SituationTheme, values

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 import pytest
-
+from kbcopy import ROOT, copy_kb, edit
 from typer.testing import CliRunner
 
 from advisor.cli.main import app
@@ -16,8 +16,6 @@ from advisor.kb.errors import KnowledgeBaseError
 from advisor.kb.invariants import THRESHOLD_NOTICE_DAYS, invariant_notes
 from advisor.kb.knowledge import load
 from advisor.kb.models import Situation
-
-from kbcopy import ROOT, copy_kb, edit
 
 runner = CliRunner()
 

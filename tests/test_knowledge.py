@@ -3,11 +3,11 @@
 import datetime as dt
 
 import pytest
+from kbcopy import copy_kb, edit
 
 from advisor.kb.errors import KnowledgeBaseError
 from advisor.kb.knowledge import load
 from advisor.kb.models import Instrument
-from kbcopy import copy_kb, edit
 
 IDS = ["medewerkerstool", "impactcalculator", "social-handprint", "impactpad", "pso", "pso30plus",
        "code-sociale-ondernemingen", "rikx", "impactpakket", "wizzr", "social-return-monitor-interpactum",

@@ -1,11 +1,11 @@
 """Broken YAML gives the exact `path:line: message`, all errors at once, sorted."""
 
 import pytest
+from kbcopy import copy_kb, edit
 
 from advisor.kb.errors import KnowledgeBaseError
 from advisor.kb.knowledge import load
 from advisor.kb.loading import YamlError, parse_yaml
-from kbcopy import copy_kb, edit
 
 
 def errors_of(root):

@@ -12,10 +12,10 @@ import zipfile
 import pytest
 from fastapi.testclient import TestClient
 
-from advisor.serve import validation
-from advisor.serve.app import create_app
 from advisor.kb.errors import MAX_ERRORS
 from advisor.kb.models import Situation
+from advisor.serve import validation
+from advisor.serve.app import create_app
 
 JSON = {"content-type": "application/json"}
 

@@ -1,11 +1,11 @@
 """knowledge/questions.yaml is checked against the situation model, with file:line errors."""
 
 import pytest
+from kbcopy import copy_kb, edit
 
-from advisor.kb.models import Situation
 from advisor.kb.errors import KnowledgeBaseError
 from advisor.kb.knowledge import load
-from kbcopy import copy_kb, edit
+from advisor.kb.models import Situation
 
 
 def problems_after(tmp_path, *edits) -> list[str]:

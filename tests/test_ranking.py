@@ -1,4 +1,4 @@
-"""What makes an advice right (DESIGN 3a), asserted over the whole systematic grid rather than for
+"""What makes an advice right (docs/architecture.md, "What makes an advice right"), asserted over the whole systematic grid rather than for
 hand-picked cases: one reason per fact, hard constraints first, a minimum score, uses the situation
 rules out never counted, steps that agree with the caveats beside them, nearest alternatives that
 the same advice does not exclude."""
@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from advisor.engine.explaining import MIN_SCORE
-from advisor.maintain.impact import grid
 from advisor.kb.rule_models import ScoreRule
+from advisor.maintain.impact import grid
 
 NOT_EXCLUSIVE = {"keurmerk-gelijkwaardig", "product-gelijkwaardig"}
 

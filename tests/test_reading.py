@@ -18,14 +18,22 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from advisor.serve.app import create_app
-from advisor.serve.settings import Settings
 from advisor.kb.models import Situation
+from advisor.kb.situations import from_pairs, to_pairs
 from advisor.present.reading import Said, reading
 from advisor.present.text import advice_text
-from advisor.kb.situations import from_pairs, to_pairs
-from advisor.present.textcheck import (READER_SITUATIONS, above_why_not, docx_text, html_text, odt_text, repeated_sentences,
-                               slips, words)
+from advisor.present.textcheck import (
+    READER_SITUATIONS,
+    above_why_not,
+    docx_text,
+    html_text,
+    odt_text,
+    repeated_sentences,
+    slips,
+    words,
+)
+from advisor.serve.app import create_app
+from advisor.serve.settings import Settings
 
 EXAMPLE = READER_SITUATIONS["voorbeeld (vergelijken en monitoren, Europees, Groningen)"]
 ORDINARY_LIMIT = 900   # words above 'Waarom niet?' on the page, as a reader first sees it

@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from kbcopy import copy_kb, edit
 
 from advisor.serve.app import create_app
-from advisor.serve.settings import Settings
 from advisor.serve.service import Service
+from advisor.serve.settings import Settings
 
 RULE = "thema-arbeidsparticipatie"
 POINTS = "  instruments: {themes: {contains: arbeidsparticipatie}}\n  points: 10\n"

@@ -6,15 +6,14 @@ from __future__ import annotations
 import io
 import zipfile
 
+from kbcopy import copy_kb, edit
 from typer.testing import CliRunner
 
 from advisor.cli.main import app
 from advisor.engine.advising import Advisor
 from advisor.kb.knowledge import load
-from advisor.maintain.review_packet import packet_document, pending, to_markdown
 from advisor.kb.reviews import is_current, meaning_hash
-
-from kbcopy import copy_kb, edit
+from advisor.maintain.review_packet import packet_document, pending, to_markdown
 
 runner = CliRunner()
 

@@ -3,6 +3,8 @@ when a rule changed after its review, and the review state reaches /regels, the 
 
 from __future__ import annotations
 
+from conftest import ROOT
+from kbcopy import copy_kb, edit
 from typer.testing import CliRunner
 
 from advisor.cli.main import app
@@ -10,9 +12,6 @@ from advisor.engine.advising import Advisor
 from advisor.kb.knowledge import load
 from advisor.kb.models import Situation
 from advisor.kb.reviews import meaning_hash
-
-from conftest import ROOT
-from kbcopy import copy_kb, edit
 
 runner = CliRunner()
 

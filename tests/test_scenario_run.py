@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import json
 
+from kbcopy import copy_kb
 from typer.testing import CliRunner
 
 from advisor.cli.main import app
-
-from kbcopy import copy_kb
 
 runner = CliRunner()
 WRONG = ("- name: Monitoren in Groningen, verkeerd verwacht\n  source: {page: 62}\n  situation:\n"

@@ -7,11 +7,10 @@ suite and the maintainer's command can never disagree about a scenario.
 from __future__ import annotations
 
 import pytest
+from conftest import ROOT
 
 from advisor.kb.knowledge import load
 from advisor.maintain.scenario_run import run_one
-
-from conftest import ROOT
 
 KB = load(ROOT)
 CASES = [(f"{doc.file.rsplit('/', 1)[-1]}:{doc.line((index,))}: {scenario.name}", n)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from advisor.serve.app import app_from_env
 from advisor.cli.main import app as cli
+from advisor.serve.app import app_from_env
 from advisor.serve.settings import Settings, SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]

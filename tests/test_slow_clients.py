@@ -10,9 +10,9 @@ import socket
 import time
 
 import pytest
+from liveserver import live_server
 
 from advisor.serve.serving import GuardedH11Protocol, GuardedHttpToolsProtocol, Limits
-from liveserver import live_server
 
 QUICK = Limits(header_timeout=1.5, body_timeout=1.5, max_idle=16, max_header_bytes=16 * 1024)
 
@@ -139,8 +139,8 @@ def test_serve_runs_the_guarded_protocol_with_limits_from_flags_or_environment(m
     import uvicorn
     from typer.testing import CliRunner
 
-    from advisor.serve import serving
     from advisor.cli.main import app
+    from advisor.serve import serving
     for name in ("ADVISOR_WATCH", "ADVISOR_CORS_ORIGINS", "ADVISOR_HEADER_TIMEOUT", "ADVISOR_BODY_TIMEOUT",
                  "ADVISOR_MAX_IDLE", "ADVISOR_MAX_HEADER_BYTES"):
         monkeypatch.setenv(name, os.environ.get(name, ""))   # serve sets some: restored after the test

@@ -8,14 +8,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from kbcopy import copy_kb
 from typer.testing import CliRunner
 
 from advisor.cli.main import app
 from advisor.kb.knowledge import load
 from advisor.kb.reviews import meaning_hash
 from advisor.maintain.stamping import Stamp, StampError, apply, writable_root
-
-from kbcopy import copy_kb
 
 runner = CliRunner()
 DAY = dt.date(2026, 6, 1)

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 import docx
 import pytest
+from conftest import ROOT
 from odf import teletype
 from odf import text as odf_text
 from odf.opendocument import load as load_odt
@@ -16,8 +17,6 @@ from typer.testing import CliRunner
 
 from advisor.cli.main import app
 from advisor.kb.models import Situation
-
-from conftest import ROOT
 
 SECTIONS = [21, 25, 28, 31, 35, 39, 42, 46, 50, 54, 57, 60, 63, 67, 70, 73, 76]
 ROWS = ["responsible", "deliverables.inschrijvers", "deliverables.opdrachtnemers", "contract_monitoring",

@@ -8,7 +8,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from advisor.kb.errors import SituationError
 from advisor.kb.situations import from_pairs

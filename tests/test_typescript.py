@@ -11,9 +11,9 @@ import shutil
 import subprocess
 
 import pytest
+from conftest import ROOT
 
 from advisor.serve.app import create_app
-from conftest import ROOT
 
 BIN = ROOT / "node_modules" / ".bin"
 TOOLS = [BIN / "openapi-typescript", BIN / "tsc"]

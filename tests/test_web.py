@@ -14,15 +14,16 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from advisor.present import webview
-from advisor.kb.checking import INSTRUMENT_FIELDS, SITUATION_FIELDS
-from advisor.engine.advising import Advisor
-from advisor.kb.models import Situation
-from advisor.serve.service import Service
-from advisor.kb.situations import from_pairs
-from advisor.serve.web import CSP
 from apps import web_only
 from kbcopy import ROOT, copy_kb, edit
+
+from advisor.engine.advising import Advisor
+from advisor.kb.checking import INSTRUMENT_FIELDS, SITUATION_FIELDS
+from advisor.kb.models import Situation
+from advisor.kb.situations import from_pairs
+from advisor.present import webview
+from advisor.serve.service import Service
+from advisor.serve.web import CSP
 
 # Below the threshold and onderhands: the PSO's use as a criterion applies (p. 36), so both instruments
 # the report names for comparing bidders are recommended.

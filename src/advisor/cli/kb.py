@@ -9,16 +9,19 @@ import datetime as dt
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from ..kb.errors import KnowledgeBaseError
 
+if TYPE_CHECKING:
+    from ..engine.advising import Advisor
+
 __all__ = ["test", "review", "run_scenarios"]
 
 
-def _advisor(kb: Optional[Path]):
+def _advisor(kb: Optional[Path]) -> Advisor:
     from ..engine.advising import Advisor
     try:
         return Advisor.from_root(kb)
@@ -26,10 +29,10 @@ def _advisor(kb: Optional[Path]):
         for line in err.lines():
             typer.echo(line, err=True)
         typer.echo(str(err), err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
 
 
-def run_scenarios(advisor, pattern: Optional[str] = None) -> tuple[list, list[str]]:
+def run_scenarios(advisor: Advisor, pattern: Optional[str] = None) -> tuple[list, list[str]]:
     """(outcomes, failure lines): what `advisor test` and `advisor check` report."""
     from ..maintain.scenario_run import report_lines, run_all
     outcomes = run_all(advisor, pattern)
@@ -111,13 +114,13 @@ def review(rule_id: Optional[str] = typer.Argument(None, help="The rule a legal 
         day = dt.date.fromisoformat(on) if on else dt.date.today()
     except ValueError:
         typer.echo(f"--on expects a date YYYY-MM-DD, got '{on}'", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     from ..maintain.stamping import Stamp, StampError, apply, writable_root
     try:
         root = writable_root(kb)
     except StampError as err:
         typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     advisor = _advisor(root)
     name = by.strip()
     if rule_id is not None:
@@ -140,7 +143,7 @@ def review(rule_id: Optional[str] = typer.Argument(None, help="The rule a legal 
         written = apply(advisor.kb, stamps) if stamps else []
     except StampError as err:
         typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     for stamp in stamps:
         doc, _ = advisor.kb.rule_docs[stamp.rule]
         typer.echo(f"{doc.file}: rule '{stamp.rule}' beoordeeld door {name} op {day:%d-%m-%Y}")
@@ -151,8 +154,8 @@ def review(rule_id: Optional[str] = typer.Argument(None, help="The rule a legal 
 
 
 def _packet(kb: Optional[Path], fmt: PacketFormat, output: Optional[Path]) -> None:
-    from ..present.documents import to_docx, to_odt
     from ..maintain.review_packet import packet_document, pending, to_markdown, verdict_form
+    from ..present.documents import to_docx, to_odt
     if fmt in (PacketFormat.docx, PacketFormat.odt) and output is None:
         typer.echo(f"--format {fmt.value} writes a document: give a file with -o", err=True)
         raise typer.Exit(2)

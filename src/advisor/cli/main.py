@@ -5,18 +5,24 @@ from __future__ import annotations
 import inspect
 import json
 import sys
+from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
-from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, NoReturn, Optional
 
 import typer
 
-from . import kb as cli_kb  # the KB author's commands (test, review), registered below
 from ..kb.errors import KnowledgeBaseError, SituationError
 from ..kb.loading import YamlError, parse_yaml
 from ..present.documents import Filing
 from ..present.formats import FORMATS, Rendering
+from . import kb as cli_kb  # the KB author's commands (test, review), registered below
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..engine.advising import Advisor
+    from ..kb.models import Situation
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="advisor: advies over instrumenten voor sociale impact bij inkoop.")
@@ -28,14 +34,14 @@ class Format(str, Enum):
     json = "json"
 
 
-def _fail(lines: list[str], summary: str) -> None:
+def _fail(lines: list[str], summary: str) -> NoReturn:
     for line in lines:
         typer.echo(line, err=True)
     typer.echo(summary, err=True)
     raise typer.Exit(1)
 
 
-def _advisor(kb: Optional[Path]):
+def _advisor(kb: Optional[Path]) -> Advisor:
     from ..engine.advising import Advisor
     try:
         return Advisor.from_root(kb)
@@ -58,7 +64,7 @@ def check(kb: Optional[Path] = KB, fmt: Format = typer.Option(Format.text, "--fo
             advisor = Advisor.from_root(kb)
         except KnowledgeBaseError as err:
             typer.echo(json.dumps({"ok": False, "errors": [vars(p) for p in err.problems]}, ensure_ascii=False))
-            raise typer.Exit(1)
+            raise typer.Exit(1) from None
         notes = review_notes(advisor.kb, strict)
         found = invariant_notes(advisor.kb)
         failing = cli_kb.run_scenarios(advisor)[1] if scenarios else []
@@ -124,7 +130,7 @@ app.command("test")(cli_kb.test)
 app.command("review")(cli_kb.review)
 
 
-def _situation(file: Optional[Path], flags: list[str]):
+def _situation(file: Optional[Path], flags: list[str]) -> Situation:
     """The situation of a file (YAML/JSON) and/or `-s field=value` flags; flags are read exactly as
     the web form reads its fields (situations.from_pairs), and override the file's answers."""
     from ..kb.situations import from_pairs, parse_situation, to_pairs
@@ -261,7 +267,7 @@ def batch(
                     last = number
                 done += len(result)
                 bar.update(task, completed=done)
-    except (Exception, KeyboardInterrupt) as err:   # noqa: BLE001 - said plainly, with where it stopped
+    except (Exception, KeyboardInterrupt) as err:
         stopped = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
     finally:
         if pool is not None:
@@ -284,13 +290,13 @@ def batch(
 STOPPED_EARLY = 3   # distinct from 1 ("some lines were bad") and 2 (usage errors)
 
 
-def _batch_work(args):
+def _batch_work(args: tuple[Any, Any, Any]) -> Any:
     from ..engine import batch as b
     chunk, view, out = args
     return b.work(chunk, view, out)
 
 
-def _stderr_console():
+def _stderr_console() -> Console:
     from rich.console import Console
     return Console(stderr=True)
 
@@ -308,22 +314,22 @@ def rules(rule_id: Optional[str] = typer.Argument(None), fmt: Format = typer.Opt
         for rule in advisor.kb.rules:
             typer.echo(f"{rule.id:40} {rule.kind:8} {rule.title}")
         return
-    rule = advisor.kb.rule(rule_id)
-    if rule is None:
+    found = advisor.kb.rule(rule_id)
+    if found is None:
         from ..kb.loading import did_you_mean
         typer.echo(f"unknown rule '{rule_id}'{did_you_mean(rule_id, [r.id for r in advisor.kb.rules])}", err=True)
         raise typer.Exit(1)
     if fmt is Format.json:
-        typer.echo(json.dumps(rule.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(found.model_dump(mode="json"), indent=2, ensure_ascii=False))
         return
-    doc, base = advisor.kb.rule_docs[rule.id]
-    source = ", ".join(filter(None, [f"p. {rule.source.page}" if rule.source.page else None,
-                                     f"pagina per instrument ({rule.source.instrument_field})"
-                                     if rule.source.instrument_field else None, *rule.source.articles]))
-    typer.echo(f"{rule.id} ({rule.kind}) — {rule.title}\n{doc.file}:{doc.line(base)}\n\n"
-               f"Motivering: {rule.rationale}\nBron: {source}")
-    if isinstance(rule, InstrumentRule):
-        typer.echo(f"Tekst: {rule.text}")
+    doc, base = advisor.kb.rule_docs[found.id]
+    source = ", ".join(filter(None, [f"p. {found.source.page}" if found.source.page else None,
+                                     f"pagina per instrument ({found.source.instrument_field})"
+                                     if found.source.instrument_field else None, *found.source.articles]))
+    typer.echo(f"{found.id} ({found.kind}) — {found.title}\n{doc.file}:{doc.line(base)}\n\n"
+               f"Motivering: {found.rationale}\nBron: {source}")
+    if isinstance(found, InstrumentRule):
+        typer.echo(f"Tekst: {found.text}")
 
 
 # Further names of a setting's flag: `--cors-origin URL` (repeated) fills `cors_origins` too.
@@ -371,6 +377,7 @@ def serve(**flags: Any) -> None:
     import os
 
     import uvicorn
+
     from ..serve.serving import PROTOCOL
     from ..serve.settings import PREFIX, SettingsError, as_environment, load_settings
     given = {name: tuple(value) if isinstance(value, list) else value for name, value in flags.items()
@@ -379,7 +386,7 @@ def serve(**flags: Any) -> None:
         settings = load_settings(**given)   # flags win over the environment; an error names the flag
     except SettingsError as err:
         typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     for name in given:   # the workers build the app from the environment: they must see the flags too
         os.environ[PREFIX + name.upper()] = as_environment(name, getattr(settings, name))
     _advisor(settings.kb)  # fail fast, with path:line errors, before starting workers
@@ -426,8 +433,8 @@ def diff(
 ) -> None:
     """What a KB change does to the advice: rules changed, top 3 moved, instruments and caveats gained or
     lost, scenarios whose outcome changed. Exit 0: no advice changed; 1: some advice changed; 2: usage or KB errors."""
-    from ..maintain.impact import small_grid
     from ..maintain.diff import ImpactError, compare, open_side
+    from ..maintain.impact import small_grid
     from ..maintain.reports import diff_markdown, diff_text
     problem: Optional[list[str]] = None
     try:
@@ -457,7 +464,8 @@ def coverage(
 ) -> None:
     """Over a grid of situations: how often each instrument is recommended first and in the top 3, instruments
     never recommended, rules that never fire, goals left without a recommendation."""
-    from ..maintain.impact import coverage as count, coverage_markdown, coverage_svg, coverage_text, grid, small_grid
+    from ..maintain.impact import coverage as count
+    from ..maintain.impact import coverage_markdown, coverage_svg, coverage_text, grid, small_grid
     advisor = _advisor(kb)
     result = count(advisor, (grid if grid_size is GridSize.full else small_grid)(advisor.kb))
     render = {CoverageFormat.text: coverage_text, CoverageFormat.markdown: coverage_markdown,

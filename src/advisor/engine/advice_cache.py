@@ -15,8 +15,8 @@ from __future__ import annotations
 import sys
 import threading
 from collections import OrderedDict
-from typing import Any
 from collections.abc import Callable, Hashable
+from typing import Any
 
 from .defaults import ADVICE_CACHE_MB
 

@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING, Optional
 import durable_rules_engine as _native
 from durable.engine import Host
 
-from .compiling import DERIVED, SITUATION, CompiledRuleset, Effect, compile_rules, situation_fact, unfireable
-from .defaults import ADVICE_CACHE
 from ..kb.errors import KnowledgeBaseError
-from .explaining import Explainer
 from ..kb.knowledge import KnowledgeBase, load
-from .advice import Advice
-from .advice_cache import DEFAULT_CACHE_MB, ByteCache, object_cost, text_cost
 from ..kb.models import Situation
 from ..kb.rule_models import DeriveRule
+from .advice import Advice
+from .advice_cache import DEFAULT_CACHE_MB, ByteCache, object_cost, text_cost
+from .compiling import DERIVED, SITUATION, CompiledRuleset, Effect, compile_rules, situation_fact, unfireable
+from .defaults import ADVICE_CACHE
+from .explaining import Explainer
 
 if TYPE_CHECKING:
     from .compact import CompactAdvice

@@ -17,10 +17,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
-from collections.abc import Iterator
 
 from ..kb.errors import SituationError
 from ..kb.situations import LIST_FIELDS, from_pairs, load_json, parse_situation

@@ -18,8 +18,8 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, Field
 
-from .advice import Advice, Caveat, Reason
 from ..kb.vocab import Goal
+from .advice import Advice, Caveat, Reason
 
 
 class CompactReason(BaseModel):

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Optional
-from collections.abc import Callable
 
 from ..kb import conditions as cnd
 from ..kb.checking import matching_instruments
@@ -21,8 +21,8 @@ from ..kb.formatting import money
 from ..kb.kbtypes import KB
 from ..kb.loading import Problem
 from ..kb.models import Instrument
-from ..kb.rule_models import DeriveRule, Rule, Undecided
 from ..kb.operators import FALSE, OPERATORS, both, either
+from ..kb.rule_models import DeriveRule, Rule, Undecided
 
 SITUATION = "s"   # value of the `t` attribute of the situation fact
 DERIVED = "d"     # ... and of derived facts

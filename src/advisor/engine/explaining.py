@@ -7,12 +7,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Optional
 
 from ..kb import conditions as cnd
-from .compiling import CompiledRuleset, Effect
-from .advice import Advice, Caveat, DerivedFact, Firing, Fit, NotRecommended, Reason, Recommendation, UnmetGoal, WhyNot
-from .explanations import ExplanationTable
 from ..kb.kinds import KINDS
 from ..kb.models import Situation
 from ..kb.rule_models import CaveatRule, DeriveRule, FitRule, InstrumentRule, ScoreRule
+from .advice import Advice, Caveat, DerivedFact, Firing, Fit, NotRecommended, Reason, Recommendation, UnmetGoal, WhyNot
+from .compiling import CompiledRuleset, Effect
+from .explanations import ExplanationTable
 from .steps import StepMaker
 from .wishes import AnswerWords, shortfall_caveats
 
@@ -35,7 +35,7 @@ UNMET = ("Voor uw doel '{goal}' noemt het rapport in deze situatie geen instrume
 UNMET_NEAREST = " Het dichtst in de buurt komen: {names} (zie 'Waarom niet?')."
 TOO_WEAK = "Past te zwak om aan te bevelen: {score} punten, terwijl een aanbeveling er ten minste {least} vraagt."
 NEAREST = 3
-# Too low a score to recommend (DESIGN 3a): a single small plus (a free instrument, one matching level)
+# Too low a score to recommend (docs/architecture.md, "What makes an advice right"): a single small plus (a free instrument, one matching level)
 # is not a recommendation. Absolute, not relative to the best: a second goal that only a weaker
 # instrument serves must still get it.
 MIN_SCORE = 10
@@ -165,13 +165,13 @@ class Explainer:
             return self._fit(i, explained(fits[i], i), reasons, situation)
 
         goals = situation.goals
-        # DESIGN 3a: with stated goals, only an instrument that serves one of them is recommended;
+        # docs/architecture.md, "What makes an advice right": with stated goals, only an instrument that serves one of them is recommended;
         # theme, role and phase fit order those. An off-topic rule cancels serving.
         serves = {i: tuple(g for g in goals if g in served[i]) if i not in off_topic else () for i in self.order}
         eligible = [i for i in self.order if not excluded[i] and scores[i] > 0 and (serves[i] or not goals)]
         weak = {i for i in eligible if scores[i] < MIN_SCORE}
         candidates = [i for i in eligible if i not in weak]
-        # Each stated goal's best instrument comes before the rest (DESIGN 3a: every goal named gets its
+        # Each stated goal's best instrument comes before the rest (docs/architecture.md, "What makes an advice right": every goal named gets its
         # answer up front), hard constraints (ranks_last) still last; within a tier, by score.
         leaders = {max((i for i in candidates if g in serves[i]), default=None,
                        key=lambda i: (i not in last, scores[i], favour_count[i], -self.order[i])) for g in goals}

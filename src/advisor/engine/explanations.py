@@ -18,15 +18,15 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Optional, Union
 
-from .advice import Caveat, Fit, Reason, WhyNot
 from ..kb.checking import PLACEHOLDER
-from .compiling import CompiledRuleset
 from ..kb.fields import FREE_TEXT_FIELDS, MONEY_FIELDS, SITUATION_FIELDS
-from ..kb.kinds import KINDS
 from ..kb.formatting import humanize, legal_reference, money
+from ..kb.kinds import KINDS
 from ..kb.models import Instrument, Situation, Source
 from ..kb.reviews import state as review_state
 from ..kb.rule_models import CaveatRule, DeriveRule, FitRule, InstrumentRule, Rule, ScoreRule
+from .advice import Caveat, Fit, Reason, WhyNot
+from .compiling import CompiledRuleset
 from .wishes import AnswerWords
 
 if TYPE_CHECKING:

@@ -13,9 +13,9 @@ import datetime as dt
 from typing import Any, Optional
 
 from ..kb import conditions as cnd
-from .compiling import CompiledRuleset, Effect
 from ..kb.fields import FREE_TEXT_FIELDS
 from ..kb.rule_models import DeriveRule
+from .compiling import CompiledRuleset, Effect
 
 __all__ = ["reference_firings"]
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Optional, get_args
 
 from ..kb import conditions as cnd
-from .advice import Caveat, NextStep
 from ..kb.models import Instrument, Practice, PracticeRow, Row, Situation, Source, StepSpec
 from ..kb.vocab import Goal
+from .advice import Caveat, NextStep
 
 if TYPE_CHECKING:
     from ..kb.kbtypes import KB

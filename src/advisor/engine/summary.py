@@ -1,4 +1,4 @@
-"""'Advies in het kort': the short answer that comes first in every view (DESIGN 3a, "An advice is read,
+"""'Advies in het kort': the short answer that comes first in every view (docs/architecture.md, "An advice is read,
 not parsed"): the 1-3 instruments with how well each fits and what to do now, the one legal caveat that
 matters most, the goals nothing serves, the estimated value as understood, and how much of the advice a
 legal advisor reviewed. Built from the advice alone (and the review state of its rules), so the rules
@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .advice import Advice, Caveat, NextStep, Recommendation, ReviewCount, Summary, SummaryItem
 from ..kb.formatting import money
 from ..kb.reviews import UNREVIEWED
+from .advice import Advice, Caveat, NextStep, Recommendation, ReviewCount, Summary, SummaryItem
 
 SHOWN = 3              # instruments in the short advice
 # a sentence ends at '.', '!' or '?' before a capital (or the end), or at ';': not inside 'art. 2.82' or 'bijv. een'

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .advice import Caveat, Fit, Reason
 from ..kb.fields import FREE_TEXT_FIELDS, MONEY_FIELDS
 from ..kb.formatting import humanize, money
 from ..kb.models import Source
 from ..kb.rule_models import FitRule
+from .advice import Caveat, Fit, Reason
 
 if TYPE_CHECKING:
     from ..kb.goal_matrix import GoalEntry

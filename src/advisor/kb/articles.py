@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
 from .checking import matching_instruments
-from .models import Article, Instrument, Threshold
 from .kinds import CITED_GROUPS
+from .models import Article, Instrument, Threshold
 from .rule_models import Rule
 
 if TYPE_CHECKING:

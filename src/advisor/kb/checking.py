@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from functools import partial
 from typing import Any, Optional
-from collections.abc import Sequence
 
 from . import conditions as cnd
 from .fields import SITUATION_FIELDS, FieldSpec, model_fields

@@ -10,9 +10,9 @@ A mapping with several FIELD keys means all of them. A missing situation field i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Optional, Union, cast
-from collections.abc import Callable, Iterator
 
 from .operators import KNOWN, NAMES, OPERATORS, holds
 

@@ -6,8 +6,8 @@ It is the yardstick the rules are tested against (tests/test_goal_matrix.py), ke
 
 from __future__ import annotations
 
-from typing import Optional
 from collections.abc import Iterable
+from typing import Optional
 
 from pydantic import Field, model_validator
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Optional, Protocol
 
-from .loading import Document
 from .conditions import Cond
 from .goal_matrix import GoalEntry
+from .loading import Document
 from .models import Article, Instrument, Legal, Question, Questionnaire, StepSpec, Term
 from .rule_models import Rule
 from .scenarios import Scenario

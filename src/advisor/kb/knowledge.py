@@ -8,16 +8,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from .citations import fixed_appendix_pages
 from . import conditions as cnd
 from .checking import check, parse_rule
+from .citations import fixed_appendix_pages
 from .conditions import Cond
 from .errors import KnowledgeBaseError
 from .goal_matrix import GoalEntry, check_matrix
-from .scenarios import Scenario
 from .loading import Document, Problem, YamlError, read_yaml, validate
 from .models import Article, Instrument, Legal, Question, Questionnaire, StepSpec, Term
 from .rule_models import Rule
+from .scenarios import Scenario
 
 KNOWLEDGE_FILES = ("instruments.yaml", "glossary.yaml", "legal.yaml", "questions.yaml", "goal_matrix.yaml",
                    "next_steps.yaml")

@@ -9,10 +9,10 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Optional, get_args, get_origin
-from collections.abc import Iterable, Mapping
 
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError

@@ -9,7 +9,32 @@ from typing import Annotated, Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .vocab import Authority, Budget, ContractType, Cost, DataCheck, Effort, Goal, Kind, Level, MeasuredBy, Mode, Party, Phase, Procedure, Province, Regime, Role, SituationTheme, SrClause, Supplier, TenderUse, Theme, Tri, ValueForm
+from .vocab import (
+    Authority,
+    Budget,
+    ContractType,
+    Cost,
+    DataCheck,
+    Effort,
+    Goal,
+    Kind,
+    Level,
+    MeasuredBy,
+    Mode,
+    Party,
+    Phase,
+    Procedure,
+    Province,
+    Regime,
+    Role,
+    SituationTheme,
+    SrClause,
+    Supplier,
+    TenderUse,
+    Theme,
+    Tri,
+    ValueForm,
+)
 
 
 class Strict(BaseModel):

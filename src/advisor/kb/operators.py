@@ -10,9 +10,9 @@ JSON beside the condition (`webview.condition_json`) and interprets it the way `
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, Optional
-from collections.abc import Callable
 
 # ---------------------------------------------------------------- evaluation, as data
 

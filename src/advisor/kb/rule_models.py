@@ -90,7 +90,7 @@ class InstrumentRule(RuleBase):
 class ScoreRule(InstrumentRule):
     kind: Literal["score"]
     points: int
-    # Relevance (DESIGN 3a): which stated goals the instruments of a score rule serve; an
+    # Relevance (docs/architecture.md, "What makes an advice right"): which stated goals the instruments of a score rule serve; an
     # off-topic rule says the instrument is beside the user's question and so serves no goal.
     serves: tuple[Goal, ...] = ()
     off_topic: bool = False

@@ -19,9 +19,9 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any, NoReturn, Optional
-from collections.abc import Callable, Iterable, Mapping
 
 from pydantic import ValidationError
 

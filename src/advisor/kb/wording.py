@@ -7,9 +7,9 @@ decided here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional
-from collections.abc import Iterable
 
 from . import conditions as cnd
 from .checking import derived_facts

@@ -9,26 +9,26 @@ from __future__ import annotations
 
 import contextlib
 import subprocess
-from functools import partial
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal, Optional, Protocol, TypeVar
-from collections.abc import Callable, Iterable, Iterator
 
 from ..engine.advice import Advice
 from ..engine.advising import Advisor
 from ..kb.errors import AdvisorError, KnowledgeBaseError
-from .impact import REFERENCE_DATE, TOP, describe, grid
-from .reports import ChangeCounts, Diff, Example, FieldChange, FileChange, Group, ItemChange, ScenarioChange, SideInfo
-from .diff_words import category, field_label, scenario_status, situation_words
 from ..kb.knowledge import KnowledgeBase, kb_files, load
 from ..kb.loading import Problem
 from ..kb.models import Situation
 from ..kb.rule_models import ExcludeRule, InstrumentRule, Rule, ScoreRule
-from .expectations import failures
 from ..kb.scenarios import Scenario
 from ..kb.situations import parse_situation
 from ..kb.wording import Labels
+from .diff_words import category, field_label, scenario_status, situation_words
+from .expectations import failures
+from .impact import REFERENCE_DATE, TOP, describe, grid
+from .reports import ChangeCounts, Diff, Example, FieldChange, FileChange, Group, ItemChange, ScenarioChange, SideInfo
 
 __all__ = ["Side", "open_side", "compare", "ImpactError"]
 EXAMPLES = 3

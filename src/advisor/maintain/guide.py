@@ -63,8 +63,8 @@ def maintainer_guide(root: Path, invoke: Invoke) -> str:
         output = output.replace(f"{work}/", "").replace(str(work), ".")
         shown[key] = f"$ advisor {' '.join(_quote(a) for a in args)}\n{output.rstrip()}\n(exit {code})"
 
-    from ..present import documents
     from ..kb import invariants
+    from ..present import documents
     real_today, real_made = invariants.today, documents.today
     invariants.today = lambda: dt.date.fromisoformat(DAY)   # the threshold warning, as of the guide's day
     documents.today = lambda: dt.date.fromisoformat(DAY)    # 'gemaakt op' in the advice it shows

@@ -14,10 +14,24 @@ import datetime as dt
 from typing import Any, Optional
 
 from ..engine.advising import Advisor
-from .reports import Coverage, GoalCount, InstrumentCount, RuleInfo, coverage_markdown, coverage_svg, coverage_text
 from ..kb.knowledge import KnowledgeBase
 from ..kb.models import Situation
-from ..kb.vocab import Budget, Goal, Level, MeasuredBy, Phase, Procedure, Province, Regime, Role, SituationTheme, SrClause, Supplier, values
+from ..kb.vocab import (
+    Budget,
+    Goal,
+    Level,
+    MeasuredBy,
+    Phase,
+    Procedure,
+    Province,
+    Regime,
+    Role,
+    SituationTheme,
+    SrClause,
+    Supplier,
+    values,
+)
+from .reports import Coverage, GoalCount, InstrumentCount, RuleInfo, coverage_markdown, coverage_svg, coverage_text
 
 __all__ = ["REFERENCE_DATE", "grid", "small_grid", "describe", "coverage", "Coverage", "InstrumentCount",
            "GoalCount", "RuleInfo", "coverage_markdown", "coverage_svg", "coverage_text"]

@@ -38,8 +38,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import xml.etree.ElementTree as ET
-from typing import Any, Literal, Optional
 from collections.abc import Iterable
+from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict
 

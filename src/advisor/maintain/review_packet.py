@@ -16,13 +16,13 @@ import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Union
 
-from ..present.documents import Bullets, Document, Heading, Para, Table, clean
+from ..kb.kinds import KIND_TITLES
 from ..kb.reviews import UNREVIEWED, is_current, meaning_hash, state
 from ..kb.rule_models import InstrumentRule, Rule
 from ..kb.situations import parse_situation
-from .verdicts import AGREED, COLUMNS, DISAGREED
-from ..kb.kinds import KIND_TITLES
 from ..kb.wording import Labels, Words, describe
+from ..present.documents import Bullets, Document, Heading, Para, Table, clean
+from .verdicts import AGREED, COLUMNS, DISAGREED
 
 if TYPE_CHECKING:
     from ..engine.advice import Advice, Caveat, Reason, WhyNot

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from ..kb.errors import AdvisorError
-from .expectations import failures
 from ..kb.scenarios import Scenario
 from ..kb.situations import parse_situation
+from .expectations import failures
 
 if TYPE_CHECKING:
     from ..engine.advising import Advisor

@@ -10,17 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Union
-
-from collections.abc import Iterator
-from typing import Optional
+from typing import Any, Optional, Union
 
 from ..engine.advice import Advice
+from ..engine.wishes import AnswerWords
 from ..kb.formatting import FIT_MARKS, article_name, cited, grouped_reference, money
+from ..kb.kbtypes import KB
 from ..kb.models import Source
 from .reading import ReadCaveat, ReadFit, fit_rows, names_joined, reading, short_label
-from ..engine.wishes import AnswerWords
 
 DOCUMENT_TYPES = {"odt": "application/vnd.oasis.opendocument.text",
                   "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
@@ -106,7 +105,7 @@ def permalink_text(base: str, path: str) -> str:
     return f"Online: {base.rstrip('/')}{path}" if base else NO_BASE_URL
 
 
-def advice_document(advice: Advice, kb, permalink: str, filing: Optional[Filing] = None,
+def advice_document(advice: Advice, kb: KB, permalink: str, filing: Optional[Filing] = None,
                     reviews: Optional[dict[str, str]] = None) -> Document:
     """Everything a procurement team files, in the order a reader needs it: the short advice, the review
     line and the disclaimer first; answers, the top 3 side by side, the instruments with 'Aan de slag', the
@@ -160,7 +159,7 @@ def advice_document(advice: Advice, kb, permalink: str, filing: Optional[Filing]
     top = advice.recommendations[:3]
     if len(top) > 1:
         doc.add(Heading(2, f"De top {len(top)} naast elkaar"))
-        instruments = [kb.instrument(r.instrument) for r in top]
+        instruments = [i for i in (kb.instrument(r.instrument) for r in top) if i is not None]   # all: they were advised
         value = kb.questionnaire.labels.values
         def label(text: str, field_name: str) -> str:   # the report's page once per row, as on the page
             pages = {i.page_of(field_name) for i in instruments}
@@ -217,7 +216,7 @@ def advice_document(advice: Advice, kb, permalink: str, filing: Optional[Filing]
     pages = sorted({s.page for s in _sources(advice) if s.page})
     articles = sorted({a for s in _sources(advice) for a in s.articles})
     doc.add(Para("Rapport 'Zicht op sociale impact' (september 2022), pagina's: " + ", ".join(map(str, pages)) + "."))
-    found = [kb.article(a) for a in articles if kb.article(a)]
+    found = [article for article in map(kb.article, articles) if article is not None]
     if found:
         doc.add(Bullets([f"{article_name(a)}: {a.title}" for a in found]))
 
@@ -234,7 +233,7 @@ def advice_document(advice: Advice, kb, permalink: str, filing: Optional[Filing]
     return doc
 
 
-def _shortfall(kb, f: ReadFit) -> str:
+def _shortfall(kb: KB, f: ReadFit) -> str:
     verdict = FIT_MARKS[f.fit.verdict][1]
     if f.same_as is not None:   # said at an earlier instrument, naming this one: point there
         return f"{_upper(f.fit.question)}: {f.answer}: {verdict} (zie aanbeveling {f.same_as.rank})."
@@ -257,7 +256,7 @@ def _lead(c: ReadCaveat) -> str:
     return c.lead
 
 
-def _caveat_text(kb, c: ReadCaveat) -> str:
+def _caveat_text(kb: KB, c: ReadCaveat) -> str:
     parts = ([f"p. {c.source.page}"] if c.source is not None and c.source.page else []) + grouped_reference(kb, c.articles)
     return c.text + (f" ({' · '.join(parts)})" if parts else "")
 
@@ -280,7 +279,7 @@ def _sources(advice: Advice) -> Iterator[Source]:
     yield from (c.source for c in advice.general_caveats)
 
 
-def _docx_field(paragraph, instruction: str) -> None:
+def _docx_field(paragraph: Any, instruction: str) -> None:
     """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in when they lay out the pages."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -361,10 +360,22 @@ def to_docx(doc: Document) -> bytes:
 def to_odt(doc: Document) -> bytes:
     from odf import dc, meta
     from odf.opendocument import OpenDocumentText
-    from odf.style import (Footer, Header, ListLevelProperties, MasterPage, PageLayout, PageLayoutProperties,
-                           ParagraphProperties, Style, TableColumnProperties, TableProperties, TextProperties)
-    from odf.style import TableCellProperties
-    from odf.table import Table as OdfTable, TableCell, TableColumn, TableHeaderRows, TableRow
+    from odf.style import (
+        Footer,
+        Header,
+        ListLevelProperties,
+        MasterPage,
+        PageLayout,
+        PageLayoutProperties,
+        ParagraphProperties,
+        Style,
+        TableCellProperties,
+        TableColumnProperties,
+        TableProperties,
+        TextProperties,
+    )
+    from odf.table import Table as OdfTable
+    from odf.table import TableCell, TableColumn, TableHeaderRows, TableRow
     from odf.text import H, List, ListItem, ListLevelStyleBullet, ListStyle, P, PageCount, PageNumber
 
     out = OpenDocumentText()
@@ -376,7 +387,7 @@ def to_odt(doc: Document) -> bytes:
         style.addElement(ParagraphProperties(margintop="0.3cm", marginbottom="0.15cm", keepwithnext="always"))
         out.styles.addElement(style)
         headings[level] = style
-    def add_style(container, name: str, properties, family: str = "paragraph"):
+    def add_style(container: Any, name: str, properties: Any, family: str = "paragraph") -> Any:
         made = Style(name=name, family=family)
         made.addElement(properties)
         container.addElement(made)
@@ -457,7 +468,7 @@ def to_odt(doc: Document) -> bytes:
     return buffer.getvalue()
 
 
-def to_markdown(doc: Document, escape) -> str:
+def to_markdown(doc: Document, escape: Callable[[str], str]) -> str:
     """The same document as Markdown; `escape` makes each text literal Markdown (the web's md_escape)."""
     lines: list[str] = []
     for block in doc.blocks:

@@ -1,4 +1,4 @@
-"""The advice as a reader receives it (DESIGN 3a, "An advice is read, not parsed"): one reading, shared by
+"""The advice as a reader receives it (docs/architecture.md, "An advice is read, not parsed"): one reading, shared by
 the page, the CLI text, the Markdown and the documents.
 
 - 'Advies in het kort' first (advice.summary), with the one legal caveat that matters most;
@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
 from ..engine.advice import Advice, Caveat, Fit, NotRecommended, Recommendation, Summary
+from ..engine.summary import SHOWN, is_shortfall, summarize
 from ..kb.formatting import unsaid
 from ..kb.models import Instrument, Source
 from ..kb.reviews import UNREVIEWED
 from ..kb.rule_models import ScoreRule
-from ..engine.summary import SHOWN, is_shortfall, summarize
 from .textcheck import MIN_WORDS, PAGE_REF, WORD, fragments
 
 if TYPE_CHECKING:

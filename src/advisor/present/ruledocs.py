@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Optional
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ..kb.rule_models import Rule
+from ..kb.kinds import KIND_INTROS, KIND_TITLES
 from ..kb.paths import TEMPLATES
 from ..kb.reviews import state as review_state
+from ..kb.rule_models import Rule
 from ..kb.situations import parse_situation
-from ..kb.kinds import KIND_INTROS, KIND_TITLES
 from ..kb.wording import Labels, Words, describe
 
 if TYPE_CHECKING:

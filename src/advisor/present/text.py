@@ -5,10 +5,11 @@ once, scores and rules in the appendix."""
 from __future__ import annotations
 
 from ..engine.advice import Advice
+from ..kb.kbtypes import KB
 from .documents import Bullets, Heading, Para, Table, advice_document
 
 
-def advice_text(advice: Advice, kb, top: int = 5) -> str:
+def advice_text(advice: Advice, kb: KB, top: int = 5) -> str:
     """The advice as text; `top`: the recommended instruments shown in full (the rest are named)."""
     shown = advice.model_copy(update={"recommendations": advice.recommendations[:top]}) \
         if len(advice.recommendations) > top else advice

@@ -1,6 +1,6 @@
 """How an advice reads, measured: the plain text of each view (page, Markdown, text, DOCX, ODT), its
 words, the words above 'Waarom niet?', sentences said twice, raw placeholders, repository paths and
-doubled page references. Used by the tests and by benchmarks/advice_words.py (DESIGN 3a: "Measure it").
+doubled page references. Used by the tests and by benchmarks/advice_words.py (docs/architecture.md: "Measure it").
 """
 
 from __future__ import annotations

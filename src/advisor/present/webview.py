@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Optional
-from collections.abc import Iterable
 
 from ..kb import conditions as cnd
 from ..kb.errors import SituationError
 from ..kb.kbtypes import KB
 from ..kb.models import Instrument, Question, Situation
 from ..kb.operators import OPERATORS
-from .reading import FitRow, fit_rows  # noqa: F401 - the templates' names (the documents share them)
 from ..kb.wording import Labels
+from .reading import FitRow, fit_rows  # noqa: F401 - the templates' names (the documents share them)
 
 log = logging.getLogger("advisor.web")
 

@@ -28,8 +28,8 @@ import json
 import re
 import threading
 import time
-from typing import Any, Optional
 from collections.abc import Callable
+from typing import Any, Optional
 
 import anyio
 from fastapi import APIRouter, Query, Request
@@ -37,20 +37,40 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from . import problems
 from ..engine.advice import Advice
+from ..engine.compact import CompactAdvice
 from ..kb.articles import ArticleUse, article_use, article_uses
-from ..kb.models import Situation
-from .openapi import body_schema
 from ..kb.errors import MAX_ERRORS
-from .problems import ApiProblem, invalid_input, pydantic_errors
-from .schemas import MAX_BATCH, ArticleList, ArticleOut, BatchAdvice, BatchEnvelope, BatchRequest, CompactBatchAdvice, Health, InstrumentList, InstrumentOut, Pong, QuestionnaireOut, RuleList, RuleOut, ThresholdList, article_out, article_summary, instrument_out, rule_out
+from ..kb.kbtypes import KB
+from ..kb.models import Situation
+from . import problems
 from .deps import ServiceDep
+from .openapi import body_schema
+from .problems import ApiProblem, invalid_input, pydantic_errors
+from .schemas import (
+    MAX_BATCH,
+    ArticleList,
+    ArticleOut,
+    BatchAdvice,
+    BatchEnvelope,
+    BatchRequest,
+    CompactBatchAdvice,
+    Health,
+    InstrumentList,
+    InstrumentOut,
+    Pong,
+    QuestionnaireOut,
+    RuleList,
+    RuleOut,
+    ThresholdList,
+    article_out,
+    article_summary,
+    instrument_out,
+    rule_out,
+)
 from .service import Service
 from .settings import BATCH_CONCURRENCY, BATCH_WAIT
 from .validation import parse_json, validate_item, validate_situation
-from ..engine.compact import CompactAdvice
-
 
 PREFIX = "/api/v1"
 OPENAPI_PATH = f"{PREFIX}/openapi.json"
@@ -97,7 +117,7 @@ async def read_body(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
-def _article_use(kb, article_id: str) -> ArticleUse:
+def _article_use(kb: KB, article_id: str) -> ArticleUse:
     """The uses of an article the KB has (article_use gives None only for an unknown id)."""
     use = article_use(kb, article_id)
     if use is None:

@@ -8,23 +8,19 @@ other, they meet here.
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Optional
-from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware import Middleware
 from starlette.responses import Response
 
-from . import api
-from . import apidocs
-from . import openapi
-from . import problems
 from ..kb.errors import KnowledgeBaseError
+from . import api, apidocs, openapi, problems, web
 from .problems import API_VERSION, ApiHeaders
 from .service import Service
-from . import web
 from .settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("advisor.api")

@@ -12,9 +12,8 @@ description (apidocs).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Optional
-from collections.abc import Callable
-from collections.abc import Iterable, Iterator, Sequence
 
 from fastapi import FastAPI
 from fastapi.encoders import jsonable_encoder

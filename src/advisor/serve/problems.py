@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
 from typing import Any, Optional
-from collections.abc import Callable, Iterable, Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -24,7 +24,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..kb.errors import MAX_ERRORS
-from ..kb.situations import dutch_message, described
+from ..kb.situations import described, dutch_message
 
 API_VERSION = "1.0.0"
 PROBLEM_JSON = "application/problem+json"

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..kb.articles import ArticleUse
-from .problems import Problem
-from ..engine.compact import CompactAdvice
 from ..engine.advice import Advice
-from ..kb.reviews import state as review_state
-from ..kb.models import Article, Instrument, Questionnaire, Situation, Source, Strict, Threshold
+from ..engine.compact import CompactAdvice
+from ..kb.articles import ArticleUse
 from ..kb.kinds import KINDS
+from ..kb.models import Article, Instrument, Questionnaire, Situation, Source, Strict, Threshold
+from ..kb.reviews import state as review_state
 from ..kb.rule_models import InstrumentRule, Rule, RuleKind
+from .problems import Problem
 
 if TYPE_CHECKING:
     from ..kb.kbtypes import KB

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Literal, Optional
-from collections.abc import Callable, Iterable
 
-from ..engine.defaults import RELOAD_QUIET
 from ..engine.advising import DEFAULT_CACHE_MB, DEFAULT_CACHE_SIZE, Advisor
+from ..engine.defaults import RELOAD_QUIET
 from ..kb.errors import KnowledgeBaseError
 from ..kb.knowledge import default_root, load
 from ..kb.loading import Problem
@@ -82,7 +82,7 @@ class Service:
                 self.errors, self.warnings = [str(self._shown(p)) for p in err.problems], []
                 log.error("KB reload failed, still serving %s:\n%s", serving.version, "\n".join(self.errors))
                 return False
-            except Exception as err:  # noqa: BLE001 - an unreadable file or a bug must not stop the server
+            except Exception as err:
                 self.errors, self.warnings = [self._unexpected(err)], []
                 log.exception("KB reload failed, still serving %s: %s", serving.version, self.errors[0])
                 return False
@@ -140,7 +140,7 @@ class Service:
                         self.reload()
                         self.watch_error = ""
                         delay = RESTART_DELAY
-                except Exception as err:  # noqa: BLE001 - the watcher must outlive any error
+                except Exception as err:
                     log.exception("KB watcher failed; restarting it in %g s", delay)
                     self.watch_error = (f"the KB watcher failed ({type(err).__name__}) and is restarting: "
                                         "edits may not be picked up; see the server log")

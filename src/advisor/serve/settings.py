@@ -12,9 +12,9 @@ An empty variable counts as not set (its default holds).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any, Optional
-from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from pydantic import DirectoryPath, Field, ValidationError, field_validator

@@ -29,8 +29,8 @@ from pydantic import ValidationError
 
 from ..kb.errors import MAX_ERRORS
 from ..kb.models import Situation
-from .problems import dutch, invalid_input
 from ..kb.situations import free_text_problems, load_json
+from .problems import dutch, invalid_input
 
 LIST_CAP = 100    # elements of one list field of a situation (its vocabularies are far smaller)
 FIELDS = frozenset(Situation.model_fields)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -22,20 +22,25 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
-from ..present import webview as view
 from ..kb.articles import article_use, article_uses
 from ..kb.errors import SituationError
-from ..kb.kinds import CITED_GROUPS, KIND_TITLES
-from ..kb.wording import Labels
 from ..kb.formatting import FIT_MARKS, article_groups, article_name, money
-from ..present.markdown import LINE_BREAKS, MarkdownSafe, md_escape, md_plain
-from ..present.reading import reading, short_label
+from ..kb.kinds import CITED_GROUPS, KIND_TITLES
+from ..kb.paths import STATIC, TEMPLATES
+from ..kb.situations import from_pairs, to_pairs
+from ..kb.wording import Labels
+from ..present import webview as view
 from ..present.documents import FILING_FIELDS, FILING_MAX, Filing, permalink_text
 from ..present.formats import WEB_FORMATS, OutputFormat, Rendering
-from ..kb.situations import from_pairs, to_pairs
-
-from ..kb.paths import STATIC, TEMPLATES
+from ..present.markdown import LINE_BREAKS, MarkdownSafe, md_escape, md_plain
+from ..present.reading import reading, short_label
 from .deps import ServiceDep, SettingsDep, get_service, get_settings
+
+if TYPE_CHECKING:
+    from ..engine.advising import Advisor
+    from ..kb.kbtypes import KB
+    from ..kb.models import Situation
+    from ..maintain.reports import Coverage
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
@@ -50,7 +55,7 @@ REPO_FILE_ASIDE = re.compile(r"\s*\((?:zie )?(?:knowledge|rules)/[\w./-]+\.ya?ml
 
 
 @pass_context
-def _md_finalize(context, value: Any) -> Any:
+def _md_finalize(context: Any, value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, MarkdownSafe) or not isinstance(value, str):
@@ -88,7 +93,7 @@ def _environments() -> tuple[Environment, Environment]:
 _ENVS: list[tuple[Environment, Environment]] = []
 
 
-def _kb_notes(service) -> list[str]:
+def _kb_notes(service: Any) -> list[str]:
     """Why the pages may show the last good KB: a failed reload, or one that was not served."""
     return list(getattr(service, "errors", [])) + list(getattr(service, "warnings", []))
 
@@ -97,7 +102,7 @@ _COVERAGE: dict[str, Any] = {}
 _COVERAGE_LOCK = threading.Lock()
 
 
-def _coverage(advisor):
+def _coverage(advisor: Advisor) -> Coverage:
     """Coverage over the systematic grid, once per KB version (about two seconds of advices)."""
     from ..maintain.impact import coverage
     with _COVERAGE_LOCK:
@@ -116,12 +121,12 @@ def _base(request: Request) -> str:
     return get_settings(request).base_url.rstrip("/")
 
 
-def context(request: Request, kb) -> dict[str, Any]:
+def context(request: Request, kb: KB) -> dict[str, Any]:
     return {"kb": kb, "labels": Labels(kb), "path": request.url.path, "base": _base(request),
             "kind_titles": KIND_TITLES, "fit_marks": FIT_MARKS, "formats": list(WEB_FORMATS.values()),
             "fit_rows": view.fit_rows, "kb_errors": _kb_notes(get_service(request))}
 
-def page(request: Request, template: str, code: int = 200, kb=None, answers: bool = False,
+def page(request: Request, template: str, code: int = 200, kb: Optional[KB] = None, answers: bool = False,
          **values: Any) -> HTMLResponse:
     # one request, one KB: a handler that used an advisor passes its kb, so a reload cannot split them
     body = _environments()[0].get_template(template).render(
@@ -140,7 +145,7 @@ def form(request: Request, status: int = 200, errors: Optional[SituationError] =
                 field_errors=field_errors, other_errors=other_errors,
                 show_if={f: view.condition_json(kb.show_if(q)) for f, q in questions.items()})
 
-def situation_of(request: Request):
+def situation_of(request: Request) -> Situation:
     return from_pairs([(k, v) for k, v in request.query_params.multi_items() if k not in FILING_FIELDS])
 
 def filing_of(request: Request) -> Filing:
@@ -162,11 +167,11 @@ def filing_of(request: Request) -> Filing:
     return Filing(**values)
 
 @router.get("/", response_class=HTMLResponse)
-def questionnaire(request: Request, service: ServiceDep):
+def questionnaire(request: Request, service: ServiceDep) -> Response:
     return form(request)
 
 @router.get("/advies", response_class=HTMLResponse)
-def advice_page(request: Request, service: ServiceDep):
+def advice_page(request: Request, service: ServiceDep) -> Response:
     try:
         situation = situation_of(request)
     except SituationError as err:
@@ -213,7 +218,7 @@ def _route_exports() -> None:
 _route_exports()
 
 @router.get("/instrumenten", response_class=HTMLResponse)
-def instruments(request: Request, service: ServiceDep):
+def instruments(request: Request, service: ServiceDep) -> Response:
     kb = service.advisor.kb
     labels = Labels(kb)
     chosen = {name: request.query_params.get(name, "") for name in view.FILTERS}
@@ -222,7 +227,7 @@ def instruments(request: Request, service: ServiceDep):
                 filter_errors=errors, options=view.filter_options(kb, labels))
 
 @router.get("/instrumenten/{instrument_id}", response_class=HTMLResponse)
-def instrument(request: Request, instrument_id: str, service: ServiceDep):
+def instrument(request: Request, instrument_id: str, service: ServiceDep) -> Response:
     kb = service.advisor.kb
     found = kb.instrument(instrument_id)
     if found is None:
@@ -231,7 +236,7 @@ def instrument(request: Request, instrument_id: str, service: ServiceDep):
     return page(request, "instrument.html", kb=kb, instrument=found)
 
 @router.get("/regels", response_class=HTMLResponse)
-def rules(request: Request, service: ServiceDep, staat: str = "", zoek: str = ""):
+def rules(request: Request, service: ServiceDep, staat: str = "", zoek: str = "") -> Response:
     from ..present.rule_filter import STATES, filter_book
     from ..present.ruledocs import rule_book
     advisor = service.advisor
@@ -241,23 +246,23 @@ def rules(request: Request, service: ServiceDep, staat: str = "", zoek: str = ""
                 shown=sum(len(g.rules) for g in groups))
 
 @router.get("/regels/dekking", response_class=HTMLResponse)
-def coverage_page(request: Request, service: ServiceDep):
+def coverage_page(request: Request, service: ServiceDep) -> Response:
     advisor = service.advisor
     return page(request, "dekking.html", kb=advisor.kb, coverage=_coverage(advisor))
 
 @router.get("/regels/dekking.svg")
-def coverage_chart(request: Request, service: ServiceDep):
+def coverage_chart(request: Request, service: ServiceDep) -> Response:
     from ..maintain.impact import coverage_svg
     return Response(coverage_svg(_coverage(service.advisor)), media_type="image/svg+xml",
                     headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"})
 
 @router.get("/artikelen", response_class=HTMLResponse)
-def articles(request: Request, service: ServiceDep):
+def articles(request: Request, service: ServiceDep) -> Response:
     kb = service.advisor.kb
     return page(request, "artikelen.html", kb=kb, uses=article_uses(kb))
 
 @router.get("/artikelen/{article_id}", response_class=HTMLResponse)
-def article(request: Request, article_id: str, service: ServiceDep):
+def article(request: Request, article_id: str, service: ServiceDep) -> Response:
     kb = service.advisor.kb
     use = article_use(kb, article_id)
     if use is None:
@@ -266,19 +271,19 @@ def article(request: Request, article_id: str, service: ServiceDep):
     return page(request, "artikel.html", kb=kb, use=use, group_titles=CITED_GROUPS)
 
 @router.get("/begrippen", response_class=HTMLResponse)
-def glossary(request: Request, service: ServiceDep):
+def glossary(request: Request, service: ServiceDep) -> Response:
     kb = service.advisor.kb
     return page(request, "begrippen.html", kb=kb, terms=sorted(kb.glossary, key=lambda t: t.term.lower()))
 
 @router.get("/toegankelijkheid", response_class=HTMLResponse)
-def accessibility(request: Request, settings: SettingsDep):
+def accessibility(request: Request, settings: SettingsDep) -> Response:
     contact = settings.contact
     mail = contact if "@" in contact and not contact.startswith(("http://", "https://")) else ""
     link = contact if contact.startswith(("http://", "https://")) else ""
     return page(request, "toegankelijkheid.html", contact_mail=mail, contact_link=link)
 
 @router.get("/begrippen.json")
-def glossary_json(service: ServiceDep):
+def glossary_json(service: ServiceDep) -> Response:
     kb = service.advisor.kb
     return JSONResponse({"kb_version": kb.version, "terms": [t.model_dump(mode="json") for t in kb.glossary]})
 
@@ -293,10 +298,3 @@ def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
         base=_base(request) if hasattr(request.app.state, "settings") else "",
         kind_titles=KIND_TITLES, kb_errors=[], status=status, message=message)
     return HTMLResponse(body, status_code=status, headers=HEADERS)
-
-
-def md_permalink(base: str, situation) -> MarkdownSafe:
-    """The permalink in Markdown: an autolink to the configured address, or a relative one as code (the
-    query is URL-encoded, so it holds no space, `<`, `>` or backtick)."""
-    path = f"/advies?{urlencode(to_pairs(situation))}"
-    return MarkdownSafe(f"<{base}{path}>" if base else f"`{path}`")
