@@ -2,6 +2,7 @@
 
     python3 benchmarks/advice_snapshot.py write /tmp/before.jsonl     # before the change
     python3 benchmarks/advice_snapshot.py compare /tmp/before.jsonl   # after it: exit 1 on a difference
+    python3 benchmarks/advice_snapshot.py compare /tmp/before.jsonl --kb-version-only   # after a comment-only KB edit
 
 For each situation of `impact.grid` (the 1,906 situations `advisor diff` uses) and each scenario of the KB,
 it records a digest of the full JSON (POST /api/v1/advice), the compact JSON and the text view
@@ -55,6 +56,8 @@ def main() -> int:
     parser.add_argument("action", choices=("write", "compare"))
     parser.add_argument("file", type=Path)
     parser.add_argument("--kb", type=Path, default=None, help="a KB folder (default: the shipped KB)")
+    parser.add_argument("--kb-version-only", action="store_true",
+                        help="the KB's files changed in comments only: the kb_version may differ, nothing else")
     args = parser.parse_args()
     if args.action == "write":
         rows = snapshot(args.kb, keep=True)
@@ -65,6 +68,13 @@ def main() -> int:
         return 0
     before = {row["name"]: row for row in map(json.loads, args.file.read_text(encoding="utf-8").splitlines())}
     rows = snapshot(args.kb, keep=True)
+    if args.kb_version_only and rows and before:
+        old_version = json.loads(next(iter(before.values()))["texts"]["full"])["kb_version"]
+        new_version = json.loads(rows[0]["texts"]["full"])["kb_version"]
+        for row in before.values():
+            row["texts"] = {k: v.replace(old_version, new_version) for k, v in row["texts"].items()}
+            row.update({k: hashlib.sha256(v.encode()).hexdigest()[:24] for k, v in row["texts"].items()})
+        print(f"kb_version {old_version} -> {new_version}; comparing everything else")
     changed = 0
     for row in rows:
         old = before.get(row["name"])
