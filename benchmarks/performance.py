@@ -66,6 +66,29 @@ def batch(count: int) -> str:
             f"{done.stderr.strip()}\n{said} (target for 100,000: <= 30 s: {verdict})")
 
 
+LIMITS = """## What limits the targets that are missed
+
+Measured with cProfile over the same situations (`benchmarks/engine_bench.py`'s generator):
+
+- **durable_rules itself.** Running the network (`Advisor.fire`: asserting the situation and the derived facts
+  into each ruleset, draining the queued actions, deleting the state) costs more per advice than the whole
+  target for the compact view. Its C core parses the fact's JSON once per ruleset and queues one action per
+  firing, the sentinel rules' included (the workaround that keeps state from leaking, see
+  docs/durable-rules-102.md). Fewer, larger rulesets did not help: the time follows the network, not the
+  number of rulesets. Meeting the compact target would mean not running durable_rules per advice, which
+  the project keeps as its engine.
+- **The advice's own objects.** Explanations are compiled with the KB and shared (engine/explanations.py),
+  so an advice no longer fills a text or validates an explanation; what is left is adding up points over the
+  firings and making the advice's pydantic models (one per recommended and per other instrument), and
+  serialising them. For the full view of a KB of 1,000 instruments that is tens of thousands of objects
+  per advice: the full view shows every instrument with its fit and why-not.
+- **CPython's garbage collector** at the largest size: a full collection walks the advice's objects
+  while they are made; `gc.freeze` keeps the compiled KB out of it, not the advice.
+- **The API** adds HTTP parsing and the event loop to the engine's cost, so its ratio against the no-op
+  endpoint follows the engine; a repeated situation comes from the advice cache.
+"""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller runs, for a first look")
@@ -87,6 +110,7 @@ def main() -> None:
             "baseline in the same run; compare the ratios, not the absolute numbers, across machines.\n"]
     for title, body in sections:
         text.append(f"## {title}\n\n```\n{body}\n```\n")
+    text.append(LIMITS)
     args.out.write_text("\n".join(text), encoding="utf-8")
     print(f"{args.out}: written")
 
