@@ -108,3 +108,20 @@ def test_free_values_are_never_kept(uncached_advisor, field):
     uncached_advisor.advise(Situation(phase="voorbereiding", province="overijssel", **{field: value}))
     after = len(table.memo) + sum(len(e.variants) for e in table.entries.values())
     assert after == before
+
+
+def test_building_an_advisor_never_freezes_garbage(advisor):
+    """A reload in a running server freezes the new KB for the collector; cycles the requests left behind must
+    be collected first, not frozen with it (they would never be freed)."""
+    class Cycle:
+        pass
+    gc.disable()
+    try:
+        left = Cycle()
+        left.me = left   # type: ignore[attr-defined]
+        gone = weakref.ref(left)
+        del left
+        Advisor(advisor.kb, cache_size=0)
+        assert gone() is None
+    finally:
+        gc.enable()

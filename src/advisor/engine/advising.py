@@ -168,7 +168,9 @@ class Advisor:
         # its explanation tables (10^5 objects for a KB of 1,000 instruments) live as long as this Advisor,
         # and walking them made an advice's p99 ten times its p50 (benchmarks/scale_bench.py). So they are
         # moved out of the collector's sight. Reference counting still frees them with the Advisor, which
-        # holds no reference cycles (tests/test_engine.py).
+        # holds no reference cycles (tests/test_explanations.py). Garbage is collected first: a reload in a
+        # running server must not freeze the cycles its requests left behind.
+        gc.collect()
         gc.freeze()
 
     @classmethod
