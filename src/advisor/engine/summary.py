@@ -7,6 +7,7 @@ decide and this only chooses what to say first.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Optional
 
@@ -46,11 +47,17 @@ def action(rec: Recommendation) -> Optional[str]:
     step = action_step(rec)
     if step is None:
         return None
-    text = step.text.strip()
-    # the first sentence, not cut inside parentheses ('(p. 55, p. 13)', 'bijv.')
+    return f"{step.title} {first_sentence(step.text)}"
+
+
+@functools.lru_cache(maxsize=4096)
+def first_sentence(text: str) -> str:
+    """The first sentence of a step's text, not cut inside parentheses ('(p. 55, p. 13)', 'bijv.'). Step texts
+    come from the KB, so they are few: each is cut once, not once per advice."""
+    text = text.strip()
     found = FIRST_SENTENCE.match(PARENS.sub(lambda m: "\x00" * len(m.group(0)), text))
     first = text[:found.end(1)] if found else text
-    return f"{step.title} {first.rstrip(';').rstrip() + ('.' if first.endswith(';') else '')}"
+    return first.rstrip(';').rstrip() + ('.' if first.endswith(';') else '')
 
 
 def is_shortfall(caveat: Caveat, rec: Recommendation) -> bool:
