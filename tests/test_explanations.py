@@ -23,7 +23,8 @@ def test_a_template_fills_the_instrument_once_and_leaves_the_answers(advisor):
     assert made.slots == ("phase", "municipality")
     assert made.text(Situation(phase="aanbesteding", municipality="Den Bosch"), {}) == (
         f"Het rapport noemt {pso.name} voor de aanbestedingsfase; {pso.name} in Den Bosch.")
-    assert template("Geen plaatshouders.", pso).static == "Geen plaatshouders."
+    plain = template("Geen plaatshouders.", pso)
+    assert plain.slots == () and plain.parts == ("Geen plaatshouders.",)
 
 
 def test_explanations_are_compiled_with_the_kb_and_no_regex_runs_at_advice_time(advisor, monkeypatch):

@@ -1,7 +1,7 @@
 """The report's goal x phase table (knowledge/goal_matrix.yaml) against every advice the rules give.
 
-docs/architecture.md, "What makes an advice right": with stated goals, only instruments that serve one of them are recommended, and the
-report decides which instruments serve which goal. Run over every goal and phase, with and without
+docs/architecture.md, "What makes an advice right": with stated goals, only instruments that serve one of
+them are recommended, and the report decides which instruments serve which goal. Run over every goal and phase, with and without
 role, supplier and budget, not only over hand-picked cases.
 """
 

@@ -1,5 +1,5 @@
-"""What makes an advice right (docs/architecture.md, "What makes an advice right"), asserted over the whole systematic grid rather than for
-hand-picked cases: one reason per fact, hard constraints first, a minimum score, uses the situation
+"""What makes an advice right (docs/architecture.md), asserted over the whole systematic grid rather than
+for hand-picked cases: one reason per fact, hard constraints first, a minimum score, uses the situation
 rules out never counted, steps that agree with the caveats beside them, nearest alternatives that
 the same advice does not exclude."""
 

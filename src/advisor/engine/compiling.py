@@ -242,16 +242,19 @@ def compile_rules(kb: KB) -> CompiledRuleset:
         for n, (patterns, ids, bound) in enumerate(groups.values()):
             name = rule.id if len(groups) == 1 else f"{rule.id}#{n}"
             add(name, patterns, Effect(name, rule, tuple(ids), condition=bound))
-    uses_derived = frozenset(name for name, effect in effects.items()
-                             if _reads_derived(kb.conditions(effect.rule)[0]))
+    uses_derived = frozenset(name for name, effect in effects.items() if derived_read(kb.conditions(effect.rule)[0]))
     return CompiledRuleset(definitions, effects, uses_derived)
 
 
-def _reads_derived(cond: Optional[cnd.Cond]) -> bool:
-    """Whether a condition reads a derived fact: `derived.<fact>`, or a value `$fact.<fact>`."""
-    return cond is not None and any(
-        leaf.field.startswith("derived.") or (isinstance(leaf.value, cnd.Ref) and leaf.value.scope == "fact")
-        for leaf in cnd.walk(cond))
+def derived_read(cond: Optional[cnd.Cond]) -> set[str]:
+    """The derived facts a condition reads: as a field `derived.<fact>`, or as a value `$fact.<fact>`."""
+    found: set[str] = set()
+    for leaf in cnd.walk(cond) if cond is not None else ():
+        if leaf.field.startswith("derived."):
+            found.add(leaf.field.removeprefix("derived."))
+        if isinstance(leaf.value, cnd.Ref) and leaf.value.scope == "fact":
+            found.add(leaf.value.name)
+    return found
 
 
 def situation_fact(values: dict[str, Any]) -> dict[str, Any]:
@@ -278,10 +281,7 @@ def unfireable(kb: KB, compiled: CompiledRuleset) -> list[Problem]:
             doc, base = kb.rule_docs[rule.id]
             problems.append(doc.problem(base + ("when",), f"rule '{rule.id}': can never fire: its conditions "
                                                           "contradict each other for every instrument"))
-    derived_used = {leaf.field.removeprefix("derived.") for rule in kb.rules for cond in kb.conditions(rule)
-                    if cond is not None for leaf in cnd.walk(cond) if leaf.field.startswith("derived.")}
-    derived_used |= {leaf.value.name for rule in kb.rules for cond in kb.conditions(rule) if cond is not None
-                     for leaf in cnd.walk(cond) if isinstance(leaf.value, cnd.Ref) and leaf.value.scope == "fact"}
+    derived_used = {fact for rule in kb.rules for cond in kb.conditions(rule) for fact in derived_read(cond)}
     for rule in kb.rules:
         if not isinstance(rule, DeriveRule):
             continue

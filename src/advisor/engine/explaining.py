@@ -35,9 +35,9 @@ UNMET = ("Voor uw doel '{goal}' noemt het rapport in deze situatie geen instrume
 UNMET_NEAREST = " Het dichtst in de buurt komen: {names} (zie 'Waarom niet?')."
 TOO_WEAK = "Past te zwak om aan te bevelen: {score} punten, terwijl een aanbeveling er ten minste {least} vraagt."
 NEAREST = 3
-# Too low a score to recommend (docs/architecture.md, "What makes an advice right"): a single small plus (a free instrument, one matching level)
-# is not a recommendation. Absolute, not relative to the best: a second goal that only a weaker
-# instrument serves must still get it.
+# Too low a score to recommend (docs/architecture.md, "What makes an advice right"): a single small plus
+# (a free instrument, one matching level) is not a recommendation. Absolute, not relative to the best: a
+# second goal that only a weaker instrument serves must still get it.
 MIN_SCORE = 10
 TOP = 3      # the recommendations that get 'Aan de slag' steps
 MEMO_LIMIT = 100_000
@@ -70,24 +70,20 @@ class Explainer:
         self._memo: dict[tuple, Any] = {}   # why-not lines and goal fits, made once
         self._firings: dict[tuple[int, str], Firing] = {}
 
-    def _kept(self, key: tuple, make: Callable[[], Any]) -> Any:
-        found = self._memo.get(key)
+    def _kept(self, key: tuple, make: Callable[[], Any], store: Optional[dict] = None) -> Any:
+        store = self._memo if store is None else store
+        found = store.get(key)
         if found is None:
             found = make()
-            if len(self._memo) < MEMO_LIMIT:   # the keys come from closed sets; the limit is a backstop
-                self._memo[key] = found
+            if len(store) < MEMO_LIMIT:   # the keys come from closed sets; the limit is a backstop
+                store[key] = found
         return found
 
     def _firing(self, order: int, effect: Effect) -> Firing:
-        """One line of the trace. Kept apart from the other memos: a trace's positions times the network's
-        rules can be many in a large KB, and must not crowd out the why-not lines."""
-        key = (order, effect.name)
-        found = self._firings.get(key)
-        if found is None:
-            found = Firing(order=order, rule=effect.rule.id, kind=effect.rule.kind, instruments=effect.instruments)
-            if len(self._firings) < MEMO_LIMIT:
-                self._firings[key] = found
-        return found
+        """One line of the trace. Kept in a store of its own: a trace's positions times the network's rules
+        can be many in a large KB, and must not crowd out the why-not lines."""
+        return self._kept((order, effect.name), lambda: Firing(
+            order=order, rule=effect.rule.id, kind=effect.rule.kind, instruments=effect.instruments), self._firings)
 
     def _line(self, text: str) -> WhyNot:
         """A why-not line of the engine's own (no rule behind it)."""
@@ -165,14 +161,15 @@ class Explainer:
             return self._fit(i, explained(fits[i], i), reasons, situation)
 
         goals = situation.goals
-        # docs/architecture.md, "What makes an advice right": with stated goals, only an instrument that serves one of them is recommended;
-        # theme, role and phase fit order those. An off-topic rule cancels serving.
+        # docs/architecture.md, "What makes an advice right": with stated goals, only an instrument that serves
+        # one of them is recommended; theme, role and phase fit order those. An off-topic rule cancels serving.
         serves = {i: tuple(g for g in goals if g in served[i]) if i not in off_topic else () for i in self.order}
         eligible = [i for i in self.order if not excluded[i] and scores[i] > 0 and (serves[i] or not goals)]
         weak = {i for i in eligible if scores[i] < MIN_SCORE}
         candidates = [i for i in eligible if i not in weak]
-        # Each stated goal's best instrument comes before the rest (docs/architecture.md, "What makes an advice right": every goal named gets its
-        # answer up front), hard constraints (ranks_last) still last; within a tier, by score.
+        # Each stated goal's best instrument comes before the rest (docs/architecture.md, "What makes an advice
+        # right": every goal named gets its answer up front), hard constraints (ranks_last) still last; within a
+        # tier, by score.
         leaders = {max((i for i in candidates if g in serves[i]), default=None,
                        key=lambda i: (i not in last, scores[i], favour_count[i], -self.order[i])) for g in goals}
         candidates.sort(key=lambda i: (i in last, i not in leaders, -scores[i], -favour_count[i], self.order[i]))

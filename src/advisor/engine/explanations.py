@@ -63,13 +63,7 @@ def formatter(name: str) -> Formatter:
         return lambda situation, derived: money(getattr(situation, name))
     if name in FREE_TEXT_FIELDS:
         return lambda situation, derived: str(getattr(situation, name))
-
-    def closed(situation: Situation, derived: dict[str, Any]) -> str:
-        value = getattr(situation, name, None)
-        if isinstance(value, tuple):
-            return ", ".join(humanize(v) for v in value)
-        return humanize(str(value))
-    return closed
+    return lambda situation, derived: _words(getattr(situation, name, None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +73,6 @@ class Template:
     parts: tuple[str, ...]
     slots: tuple[str, ...]
     fill: tuple[Formatter, ...]
-
-    @property
-    def static(self) -> Optional[str]:
-        return self.parts[0] if not self.slots else None
 
     def text(self, situation: Situation, derived: dict[str, Any]) -> str:
         if not self.slots:
@@ -146,7 +136,6 @@ class ExplanationTable:
     """Every explanation a KB can give, compiled with it (see the module docstring)."""
 
     def __init__(self, kb: KB, compiled: CompiledRuleset, words: AnswerWords):
-        self.kb = kb
         self.words = words
         self.reviews = {r.id: review_state(r) for r in kb.rules}
         self.legal = {r.id: legal_reference(kb, r.source) for r in kb.rules}

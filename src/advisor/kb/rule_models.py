@@ -90,8 +90,8 @@ class InstrumentRule(RuleBase):
 class ScoreRule(InstrumentRule):
     kind: Literal["score"]
     points: int
-    # Relevance (docs/architecture.md, "What makes an advice right"): which stated goals the instruments of a score rule serve; an
-    # off-topic rule says the instrument is beside the user's question and so serves no goal.
+    # Relevance (docs/architecture.md, "What makes an advice right"): which stated goals the instruments of a
+    # score rule serve; an off-topic rule says the instrument is beside the user's question and so serves no goal.
     serves: tuple[Goal, ...] = ()
     off_topic: bool = False
     # A hard constraint of the user (no budget at all): the instruments this rule fires on rank after

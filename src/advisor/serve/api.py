@@ -98,6 +98,7 @@ EXAMPLE_TENDER = {"phase": "aanbesteding", "role": "inkoper", "themes": ["arbeid
 
 # ---------------------------------------------------------------- helpers
 
+
 async def read_body(request: Request, limit: int) -> bytes:
     """The raw JSON body: 415 unless JSON, 413 above `limit` (declared or actually streamed)."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -220,6 +221,7 @@ cached = problems.responses(304, 400, 404, 405, 500)
 async def ping() -> Response:
     return json_response(b'{"pong":true}')
 
+
 @router.get("/health", response_model=Health, tags=["status"], responses=problems.responses(405, 500),
             summary="Status, kb_version, aantallen, de fouten van een mislukte herlaadpoging en de bewaker",
             description="`status` is `degraded` als een herlaadpoging mislukte of niet werd overgenomen, of "
@@ -233,6 +235,7 @@ async def health(service: ServiceDep) -> Response:
                                 watching=service.watching, watcher_alive=service.watcher_alive
                                 ).model_dump_json())
 
+
 def one(request: Request, service: Service, kind: str, item_id: str, listing: str,
         render: Callable[[Any], Any]) -> Response:
     """One KB item by id (404 problem when unknown), rendered once per KB version, with an ETag."""
@@ -244,6 +247,7 @@ def one(request: Request, service: Service, kind: str, item_id: str, listing: st
     return etag_response(request, kb.version, "", lambda: rendered.get(
         kb.version, f"{kind}:{found.id}", lambda: render(found)))
 
+
 @router.get("/instruments", response_model=InstrumentList, tags=["kennisbank"], responses=cached,
             summary="Alle instrumenten, met per veld de rapportpagina")
 async def instruments(request: Request, service: ServiceDep) -> Response:
@@ -251,10 +255,12 @@ async def instruments(request: Request, service: ServiceDep) -> Response:
     return etag_response(request, kb.version, "", lambda: rendered.get(kb.version, "instruments", lambda: (
         InstrumentList(kb_version=kb.version, instruments=[instrument_out(i) for i in kb.instruments]))))
 
+
 @router.get("/instruments/{instrument_id}", response_model=InstrumentOut, tags=["kennisbank"],
             responses=cached, summary="Eén instrument, met per veld de rapportpagina")
 async def instrument(request: Request, service: ServiceDep, instrument_id: str) -> Response:
     return one(request, service, "instrument", instrument_id, "instruments", instrument_out)
+
 
 @router.get("/rules", response_model=RuleList, tags=["kennisbank"], responses=cached,
             summary="Alle regels met soort, voorwaarden, onderbouwing en bron")
@@ -263,10 +269,12 @@ async def rules(request: Request, service: ServiceDep) -> Response:
     return etag_response(request, kb.version, "", lambda: rendered.get(kb.version, "rules", lambda: (
         RuleList(kb_version=kb.version, rules=[rule_out(kb, r) for r in kb.rules]))))
 
+
 @router.get("/rules/{rule_id}", response_model=RuleOut, tags=["kennisbank"], responses=cached,
             summary="Eén regel met soort, voorwaarden, onderbouwing en bron")
 async def rule(request: Request, service: ServiceDep, rule_id: str) -> Response:
     return one(request, service, "rule", rule_id, "rules", lambda found: rule_out(service.advisor.kb, found))
+
 
 @router.get("/articles", response_model=ArticleList, tags=["kennisbank"], responses=cached,
             summary="Alle wetsartikelen die regels en drempels aanhalen, met de ids van die regels")
@@ -275,11 +283,13 @@ async def articles(request: Request, service: ServiceDep) -> Response:
     return etag_response(request, kb.version, "", lambda: rendered.get(kb.version, "articles", lambda: (
         ArticleList(kb_version=kb.version, articles=[article_summary(u) for u in article_uses(kb)]))))
 
+
 @router.get("/articles/{article_id}", response_model=ArticleOut, tags=["kennisbank"], responses=cached,
             summary="Eén wetsartikel met elke regel die het aanhaalt (en haar instrumenten) en de drempels")
 async def article(request: Request, service: ServiceDep, article_id: str) -> Response:
     return one(request, service, "article", article_id, "articles",
                lambda found: article_out(_article_use(service.advisor.kb, found.id)))
+
 
 @router.get("/questions", response_model=QuestionnaireOut, tags=["kennisbank"], responses=cached,
             summary="De vragenlijst (stappen en vragen), om een eigen formulier te tonen")
@@ -287,6 +297,7 @@ async def questions(request: Request, service: ServiceDep) -> Response:
     kb = service.advisor.kb
     return etag_response(request, kb.version, "", lambda: rendered.get(kb.version, "questions", lambda: (
         QuestionnaireOut(kb_version=kb.version, **dict(kb.questionnaire)))))
+
 
 @router.get("/thresholds", response_model=ThresholdList, tags=["kennisbank"], responses=cached,
             summary="De Europese drempelbedragen die op een datum gelden")
@@ -309,10 +320,12 @@ async def thresholds(request: Request, service: ServiceDep, date: str = Query(
         thresholds=[t for t in kb.legal.thresholds if t.valid_from <= day <= t.valid_to],
     ).model_dump_json().encode())
 
+
 def one_advice(service: Service, body: bytes, compact: bool) -> str:
     situation = validate_json(body)
     advisor = service.advisor
     return advisor.compact_json(situation) if compact else advisor.advise_json(situation)
+
 
 async def answer_one(request: Request, service: Service, compact: bool) -> Response:
     body = await read_body(request, ADVICE_BODY_LIMIT)
@@ -320,8 +333,10 @@ async def answer_one(request: Request, service: Service, compact: bool) -> Respo
         return json_response(one_advice(service, body, compact))
     return json_response(await run_in_threadpool(one_advice, service, body, compact))
 
+
 advice_body = body_schema(Situation, {"uitvoering_groningen": EXAMPLE_SITUATION,
                                       "europese_aanbesteding": EXAMPLE_TENDER})
+
 
 @router.post("/advice", response_model=Advice, tags=["advies"],
              responses=problems.responses(400, 405, 413, 415, 500), openapi_extra=advice_body,
@@ -332,6 +347,7 @@ advice_body = body_schema(Situation, {"uitvoering_groningen": EXAMPLE_SITUATION,
 async def advice(request: Request, service: ServiceDep) -> Response:
     return await answer_one(request, service, compact=False)
 
+
 @router.post("/advice/compact", response_model=CompactAdvice, tags=["advies"],
              responses=problems.responses(400, 405, 413, 415, 500), openapi_extra=advice_body,
              summary="Een situatie in, de compacte weergave van het advies uit",
@@ -340,6 +356,7 @@ async def advice(request: Request, service: ServiceDep) -> Response:
                          "doelen en algemene kanttekeningen (meestal 1-3 KB in plaats van 20-90 KB).")
 async def advice_compact(request: Request, service: ServiceDep) -> Response:
     return await answer_one(request, service, compact=True)
+
 
 def many_advices(service: Service, body: bytes, compact: bool) -> str:
     data, twice = parse_json(body)
@@ -374,6 +391,7 @@ def many_advices(service: Service, body: bytes, compact: bool) -> str:
         parts.append(f'{{"index":{index},"advice":{made}}}')
     return f'{{"kb_version":"{advisor.kb.version}","failed":{failed},"results":[' + ",".join(parts) + "]}"
 
+
 async def answer_many(request: Request, service: Service, compact: bool) -> Response:
     body = await read_body(request, BATCH_BODY_LIMIT)
     gate: BatchGate = request.app.state.batch_gate
@@ -384,6 +402,7 @@ async def answer_many(request: Request, service: Service, compact: bool) -> Resp
         return json_response(await run_in_threadpool(many_advices, service, body, compact))
     finally:
         gate.leave()
+
 
 batch_body = body_schema(BatchRequest, {"twee_situaties": {"situations": [EXAMPLE_SITUATION, EXAMPLE_TENDER]}})
 batch_rule = (f"Body hoogstens {BATCH_BODY_LIMIT // 1024} KiB (anders 413), hoogstens {MAX_BATCH} situaties (anders "
@@ -397,12 +416,14 @@ batch_rule = (f"Body hoogstens {BATCH_BODY_LIMIT // 1024} KiB (anders 413), hoog
               f"ADVISOR_BATCH_WAIT (standaard {BATCH_WAIT:g}) seconden op een plek wacht, "
               "krijgt 503 met `Retry-After`.")
 
+
 @router.post("/advice/batch", response_model=BatchAdvice, tags=["advies"],
              responses=problems.responses(400, 405, 413, 415, 500, 503), openapi_extra=batch_body,
              summary=f"Tot {MAX_BATCH} situaties in, per situatie een advies of een probleem uit",
              description=batch_rule)
 async def advice_batch(request: Request, service: ServiceDep) -> Response:
     return await answer_many(request, service, compact=False)
+
 
 @router.post("/advice/batch/compact", response_model=CompactBatchAdvice, tags=["advies"],
              responses=problems.responses(400, 405, 413, 415, 500, 503), openapi_extra=batch_body,

@@ -126,12 +126,14 @@ def context(request: Request, kb: KB) -> dict[str, Any]:
             "kind_titles": KIND_TITLES, "fit_marks": FIT_MARKS, "formats": list(WEB_FORMATS.values()),
             "fit_rows": view.fit_rows, "kb_errors": _kb_notes(get_service(request))}
 
+
 def page(request: Request, template: str, code: int = 200, kb: Optional[KB] = None, answers: bool = False,
          **values: Any) -> HTMLResponse:
     # one request, one KB: a handler that used an advisor passes its kb, so a reload cannot split them
     body = _environments()[0].get_template(template).render(
         **context(request, kb or get_service(request).advisor.kb), **values)
     return HTMLResponse(body, status_code=code, headers=ANSWERS if answers else HEADERS)
+
 
 def form(request: Request, status: int = 200, errors: Optional[SituationError] = None) -> HTMLResponse:
     kb = get_service(request).advisor.kb
@@ -145,8 +147,10 @@ def form(request: Request, status: int = 200, errors: Optional[SituationError] =
                 field_errors=field_errors, other_errors=other_errors,
                 show_if={f: view.condition_json(kb.show_if(q)) for f, q in questions.items()})
 
+
 def situation_of(request: Request) -> Situation:
     return from_pairs([(k, v) for k, v in request.query_params.multi_items() if k not in FILING_FIELDS])
+
 
 def filing_of(request: Request) -> Filing:
     """Opdracht, kenmerk and behandelaar for a document to file (free text, as strict as the municipality)."""
@@ -166,9 +170,11 @@ def filing_of(request: Request) -> Filing:
         raise SituationError(problems)
     return Filing(**values)
 
+
 @router.get("/", response_class=HTMLResponse)
-def questionnaire(request: Request, service: ServiceDep) -> Response:
+def questionnaire(request: Request) -> Response:
     return form(request)
+
 
 @router.get("/advies", response_class=HTMLResponse)
 def advice_page(request: Request, service: ServiceDep) -> Response:
@@ -183,6 +189,7 @@ def advice_page(request: Request, service: ServiceDep) -> Response:
     return page(request, "advies.html", kb=advisor.kb, answers=True, advice=advice, given=given, still_open=still_open,
                 reading=reading(advice, advisor.kb, advisor.explainer.reviews), filing_fields=FILING_FIELDS,
                 filing_max=FILING_MAX, pairs=to_pairs(situation), permalink=urlencode(to_pairs(situation)), derived={f.name: f for f in advice.derived})
+
 
 def export(request: Request, output: OutputFormat) -> Response:
     """The advice as one of present/formats.py's formats, for the same answers as /advies. A bad answer:
@@ -205,10 +212,12 @@ def export(request: Request, output: OutputFormat) -> Response:
     headers = {} if output.name == "json" else {"Content-Disposition": f'{disposition}; filename="advies.{output.suffix}"'}
     return Response(body, media_type=output.media_type, headers={**headers, **ANSWERS})
 
+
 def exporter(output: OutputFormat) -> Callable[[Request], Response]:
     def handler(request: Request) -> Response:
         return export(request, output)
     return handler
+
 
 def _route_exports() -> None:
     for suffix, output in WEB_FORMATS.items():
@@ -216,6 +225,7 @@ def _route_exports() -> None:
 
 
 _route_exports()
+
 
 @router.get("/instrumenten", response_class=HTMLResponse)
 def instruments(request: Request, service: ServiceDep) -> Response:
@@ -226,6 +236,7 @@ def instruments(request: Request, service: ServiceDep) -> Response:
     return page(request, "instrumenten.html", 400 if errors else 200, kb=kb, instruments=found, chosen=chosen,
                 filter_errors=errors, options=view.filter_options(kb, labels))
 
+
 @router.get("/instrumenten/{instrument_id}", response_class=HTMLResponse)
 def instrument(request: Request, instrument_id: str, service: ServiceDep) -> Response:
     kb = service.advisor.kb
@@ -234,6 +245,7 @@ def instrument(request: Request, instrument_id: str, service: ServiceDep) -> Res
         return page(request, "fout.html", 404, kb=kb, status=404,
                     message=f"Het instrument '{instrument_id}' bestaat niet.")
     return page(request, "instrument.html", kb=kb, instrument=found)
+
 
 @router.get("/regels", response_class=HTMLResponse)
 def rules(request: Request, service: ServiceDep, staat: str = "", zoek: str = "") -> Response:
@@ -245,10 +257,12 @@ def rules(request: Request, service: ServiceDep, staat: str = "", zoek: str = ""
                 chosen_state=staat if staat in STATES else "", query=zoek[:200],
                 shown=sum(len(g.rules) for g in groups))
 
+
 @router.get("/regels/dekking", response_class=HTMLResponse)
 def coverage_page(request: Request, service: ServiceDep) -> Response:
     advisor = service.advisor
     return page(request, "dekking.html", kb=advisor.kb, coverage=_coverage(advisor))
+
 
 @router.get("/regels/dekking.svg")
 def coverage_chart(request: Request, service: ServiceDep) -> Response:
@@ -256,10 +270,12 @@ def coverage_chart(request: Request, service: ServiceDep) -> Response:
     return Response(coverage_svg(_coverage(service.advisor)), media_type="image/svg+xml",
                     headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"})
 
+
 @router.get("/artikelen", response_class=HTMLResponse)
 def articles(request: Request, service: ServiceDep) -> Response:
     kb = service.advisor.kb
     return page(request, "artikelen.html", kb=kb, uses=article_uses(kb))
+
 
 @router.get("/artikelen/{article_id}", response_class=HTMLResponse)
 def article(request: Request, article_id: str, service: ServiceDep) -> Response:
@@ -270,10 +286,12 @@ def article(request: Request, article_id: str, service: ServiceDep) -> Response:
                     message=f"Het artikel '{article_id}' bestaat niet.")
     return page(request, "artikel.html", kb=kb, use=use, group_titles=CITED_GROUPS)
 
+
 @router.get("/begrippen", response_class=HTMLResponse)
 def glossary(request: Request, service: ServiceDep) -> Response:
     kb = service.advisor.kb
     return page(request, "begrippen.html", kb=kb, terms=sorted(kb.glossary, key=lambda t: t.term.lower()))
+
 
 @router.get("/toegankelijkheid", response_class=HTMLResponse)
 def accessibility(request: Request, settings: SettingsDep) -> Response:
@@ -281,6 +299,7 @@ def accessibility(request: Request, settings: SettingsDep) -> Response:
     mail = contact if "@" in contact and not contact.startswith(("http://", "https://")) else ""
     link = contact if contact.startswith(("http://", "https://")) else ""
     return page(request, "toegankelijkheid.html", contact_mail=mail, contact_link=link)
+
 
 @router.get("/begrippen.json")
 def glossary_json(service: ServiceDep) -> Response:
